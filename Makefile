@@ -1,0 +1,39 @@
+# PMO Cockpit: `make run` serves the app, `make test` runs the whole suite.
+# Both create .venv and install what they need on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+PYTEST_ARGS ?=
+
+.PHONY: run test install migrate seed secrets bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+secrets: install
+	$(BIN)/pmo secrets ensure
+
+migrate: install
+	$(BIN)/pmo init
+
+seed: migrate
+	$(BIN)/pmo seed --scale demo --if-empty
+
+run: secrets seed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/db_read.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

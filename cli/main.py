@@ -1,0 +1,75 @@
+"""Entry point of ``pmo``: init, seed, users, secrets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cli import secrets, users
+from cli.errors import clean_errors, fail
+from data_access.engine import get_engine
+from data_access.migrate import current_revision, head_revision, upgrade
+
+app = typer.Typer(help="PMO Cockpit command line (acts on PMO_DATABASE_URL).", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.add_typer(users.app, name="users")
+app.add_typer(secrets.app, name="secrets")
+
+SCALES = ("demo", "S", "M", "L")
+
+
+@app.command()
+@clean_errors
+def init() -> None:
+    """Create the database schema, or migrate it to the newest version."""
+    engine = get_engine()
+    before = current_revision(engine)
+    upgrade(engine)
+    after = head_revision()
+    typer.echo("schema up to date" if before == after else f"schema migrated: {before or 'empty'} -> {after}")
+
+
+@app.command()
+@clean_errors
+def seed(
+    scale: str = typer.Option("demo", help="demo (~60 projects), S (200), M (5,000) or L (50,000)"),
+    seed_: int = typer.Option(42, "--seed", help="random seed (same seed, same portfolio)"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="do nothing when projects exist"),
+    today: str | None = typer.Option(None, help="status date YYYY-MM-DD the story is built around"),
+) -> None:
+    """Fill an empty database with a generated portfolio (and the demo accounts)."""
+    from data_access.bulk import is_empty, seed_database
+    from data_access.demo_accounts import ensure_demo_accounts
+
+    if scale not in SCALES:
+        fail(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    try:
+        status_date = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        fail(f"--today must be a date as YYYY-MM-DD, not {today!r}")
+    engine = get_engine()
+    upgrade(engine)
+    if not is_empty(engine):
+        if if_empty:
+            typer.echo("database already holds a portfolio: not seeding")
+            return
+        fail("the database already holds projects; seed an empty database")
+    columns = (TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done)
+
+        counts = seed_database(engine, scale=scale, seed=seed_, today=status_date, progress=progress)
+    typer.echo(f"seeded scale {scale}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    for username, password in ensure_demo_accounts(engine):
+        typer.echo(f"demo login: {username} / {password}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

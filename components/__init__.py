@@ -1,0 +1,1 @@
+"""UI building blocks: auth gate, cached loaders, formatting, filters and pure figure builders."""

@@ -1,0 +1,17 @@
+"""Typed SQLAlchemy 2 models of the whole PMO domain; import them from here."""
+
+from data_access.models.audit import AuditEntry
+from data_access.models.base import Base
+from data_access.models.finance import CostEntry
+from data_access.models.governance import Lesson, Scenario, StatusReport, Threshold
+from data_access.models.org import Department, Objective, Person, User, user_departments
+from data_access.models.portfolio import Dependency, Project, ProjectObjective
+from data_access.models.resources import Assignment
+from data_access.models.risk import Risk
+from data_access.models.schedule import Deliverable, Milestone, Progress
+
+__all__ = [
+    "Assignment", "AuditEntry", "Base", "CostEntry", "Deliverable", "Department", "Dependency",
+    "Lesson", "Milestone", "Objective", "Person", "Progress", "Project", "ProjectObjective",
+    "Risk", "Scenario", "StatusReport", "Threshold", "User", "user_departments",
+]

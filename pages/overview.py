@@ -1,0 +1,49 @@
+"""Executive overview: the portfolio at a glance, filterable by department (kept in the URL)."""
+
+import streamlit as st
+
+from analytics.overview import overview
+from components import figures, loaders
+from components.access import PAGE_ROLES
+from components.filters import describe_filters, render_department_filter
+from components.overview_view import render_gates_due, render_in_trouble, render_kpi_tiles, render_top_risks
+from components.format import date
+from components.session import require_role
+from data_access.engine import get_engine
+from data_access.settings import get_settings
+
+user = require_role(PAGE_ROLES["overview"])
+settings = get_settings()
+symbol = settings.currency_symbol
+frames = loaders.portfolio(get_engine(settings.database_url), user.scope)
+as_of = loaders.today()
+
+st.title("Executive overview")
+options = dict(zip(frames.departments["code"].to_list(), frames.departments["name"].to_list()))
+with st.sidebar:
+    selected = render_department_filter(options)
+st.caption(f"{describe_filters(selected, options, scoped=bool(user.department_ids))} "
+           f"Status date {date(as_of)}; amounts in {settings.currency}.")
+
+if frames.projects.is_empty():
+    st.info("No project to show yet. Import a portfolio, or run `pmo seed` for the demo.")
+    st.stop()
+
+o = overview(frames.projects, frames.costs, frames.progress, frames.milestones, frames.risks,
+             frames.status_reports, frames.thresholds, as_of=as_of, department_codes=selected or None)
+render_kpi_tiles(o.totals, symbol)
+
+left, right = st.columns(2)
+left.plotly_chart(figures.projects_by_status(o.by_status), key="fig_status")
+right.plotly_chart(figures.projects_by_health(o.by_health), key="fig_health")
+st.plotly_chart(figures.budget_by_department(o.by_department, symbol), key="fig_budget")
+
+st.subheader("Projects in trouble")
+render_in_trouble(o.in_trouble, symbol, key="tbl_trouble")
+left, right = st.columns(2)
+with left:
+    st.subheader("Top risks by exposure")
+    render_top_risks(o.top_risks, symbol, key="tbl_risks")
+with right:
+    st.subheader("Gates due in the next 30 days")
+    render_gates_due(o.gates_due, key="tbl_gates")

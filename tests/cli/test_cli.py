@@ -1,0 +1,91 @@
+"""The `pmo` command: clear one-line errors, users from stdin, secrets never in arguments."""
+
+import tomllib
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from data_access.engine import get_engine
+from data_access.settings import cookie_key_problem
+from data_access.users import current_user
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("PMO_DATABASE_URL", url)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    return url
+
+
+def test_init_creates_then_reports_up_to_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("PMO_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    first = runner.invoke(app, ["init"])
+    assert first.exit_code == 0 and "schema migrated: empty -> 0001" in first.output
+    second = runner.invoke(app, ["init"])
+    assert second.exit_code == 0 and "schema up to date" in second.output
+
+
+def test_users_add_reads_password_from_stdin(cli_db):
+    result = runner.invoke(app, ["users", "add", "alice", "--role", "pmo", "--password-stdin"],
+                           input="a fine passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert "created user alice (pmo)" in result.output
+    assert current_user(get_engine(cli_db), "alice").role == "pmo"
+    listing = runner.invoke(app, ["users", "list"])
+    assert "alice" in listing.output and "pmo" in listing.output
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [
+    (["users", "add", "bob", "--role", "admin", "--password-stdin"], "long enough pw\n", "unknown role 'admin'"),
+    (["users", "add", "bob", "--role", "pmo", "--password-stdin"], "short\n", "password too short"),
+    (["users", "add", "Bob!", "--role", "pmo", "--password-stdin"], "long enough pw\n", "invalid username"),
+    (["users", "add", "bob", "--role", "pmo", "--department", "ZZZ", "--password-stdin"], "long enough pw\n",
+     "unknown department code(s): ZZZ"),
+    (["users", "set-role", "ghost", "pmo"], "", "no user named 'ghost'"),
+    (["users", "disable", "ghost"], "", "no user named 'ghost'"),
+    (["seed", "--scale", "XL"], "", "unknown scale 'XL'"),
+    (["seed", "--today", "03/04/2026"], "", "--today must be a date as YYYY-MM-DD"),
+])
+def test_errors_are_one_clear_line_and_nonzero(cli_db, args, stdin, message):
+    result = runner.invoke(app, args, input=stdin)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unreachable_database_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("PMO_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    result = runner.invoke(app, ["users", "list"])
+    assert result.exit_code == 1
+    assert "cannot reach the database" in result.output
+
+
+def test_password_is_never_an_argument(cli_db):
+    result = runner.invoke(app, ["users", "add", "eve", "--role", "pmo", "--password", "secret123"])
+    assert result.exit_code != 0
+    assert "No such option" in result.output
+
+
+def test_secrets_ensure_generates_once_and_keeps(tmp_path, monkeypatch):
+    monkeypatch.delenv("PMO_COOKIE_KEY", raising=False)
+    path = tmp_path / "secrets.toml"
+    first = runner.invoke(app, ["secrets", "ensure", "--path", str(path)])
+    assert first.exit_code == 0 and "generated" in first.output
+    key = tomllib.loads(path.read_text())["auth"]["cookie_key"]
+    assert cookie_key_problem(key) is None
+    assert (path.stat().st_mode & 0o777) == 0o600
+    second = runner.invoke(app, ["secrets", "ensure", "--path", str(path)])
+    assert second.exit_code == 0 and "kept" in second.output
+    assert tomllib.loads(path.read_text())["auth"]["cookie_key"] == key
+
+
+def test_secrets_ensure_refuses_a_weak_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("PMO_COOKIE_KEY", raising=False)
+    path = tmp_path / "secrets.toml"
+    path.write_text('[auth]\ncookie_key = "some_signature_key"\n')
+    result = runner.invoke(app, ["secrets", "ensure", "--path", str(path)])
+    assert result.exit_code == 1 and "well-known" in result.output
