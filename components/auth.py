@@ -16,6 +16,7 @@ from data_access.settings import Settings, cookie_key_problem
 from data_access.users import CurrentUser
 
 EPOCH_KEY = "pmo_session_epoch"
+NOTICE_KEY = "pmo_signout_notice"
 LOGIN_FIELDS = {"Form name": "Sign in to PMO Cockpit", "Username": "Username",
                 "Password": "Password", "Login": "Sign in"}
 
@@ -56,12 +57,16 @@ def _audited(engine: Engine, authenticator: stauth.Authenticate) -> None:
 
 
 def _sign_out(authenticator: stauth.Authenticate, message: str | None = None) -> None:
+    """End the session (and its cookie); ``message`` is shown above the login form."""
     set_current_user(None)
     st.session_state.pop(EPOCH_KEY, None)
+    if message:
+        st.session_state[NOTICE_KEY] = message
     if st.session_state.get("authentication_status"):
         authenticator.logout(location="unrendered")
-    if message:
-        st.warning(message)
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.warning(notice)
 
 
 def login_gate(engine: Engine, settings: Settings) -> tuple[CurrentUser | None, stauth.Authenticate]:
@@ -72,6 +77,9 @@ def login_gate(engine: Engine, settings: Settings) -> tuple[CurrentUser | None, 
         auto_hash=False,
     )
     _audited(engine, authenticator)
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.warning(notice)
     try:
         authenticator.login(location="main", fields=LOGIN_FIELDS, key="pmo_login")
     except stauth.LoginError:

@@ -44,14 +44,19 @@ def projects_by_health(by_health: pl.DataFrame) -> go.Figure:
 
 
 def budget_by_department(by_department: pl.DataFrame, symbol: str = "€") -> go.Figure:
-    """Grouped bars per department: budget at completion, actual cost to date, forecast at completion."""
+    """Grouped bars per department: budget at completion, actual cost to date, forecast at completion.
+
+    A missing amount (an EAC that cannot be estimated yet) has no bar and says "unknown"; it is
+    never drawn as 0.
+    """
     departments = [label_escape(d) for d in by_department["department"].to_list()]
     fig = go.Figure()
     for column, name in (("bac", "Budget (BAC)"), ("ac", "Actual cost (AC)"), ("eac", "Forecast (EAC)")):
-        values = by_department[column].fill_null(0).to_list()
+        values = by_department[column].to_list()
         fig.add_trace(go.Bar(
             name=name, x=departments, y=values, marker_color=SERIES_COLOURS[name],
-            text=[money(v, symbol, compact=True) for v in values], textposition="outside",
+            text=["unknown" if v is None else money(v, symbol, compact=True) for v in values],
+            textposition="outside",
             hovertemplate="%{x}<br>" + name + ": %{text}<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=f"Amount ({symbol})", tickformat=",.0f")

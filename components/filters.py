@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from components.format import md_escape
+from components.url_state import seed_multi
 
 DEPARTMENT_KEY = "department"
 
@@ -14,9 +15,11 @@ DEPARTMENT_KEY = "department"
 def render_department_filter(options: Mapping[str, str], *, key: str = DEPARTMENT_KEY) -> list[str]:
     """Multiselect of department codes (labelled by name), kept in the URL as ``?department=``.
 
-    Codes in the URL that this user may not see are dropped by Streamlit with the invalid value.
+    Codes in the URL that this user may not see are dropped with a notice that does not name them.
     """
     codes = list(options)
+    if seed_multi(key, codes):
+        st.warning("The link named a department that is not available to you; it was left out.")
     return st.multiselect(
         "Department", codes, format_func=lambda c: options.get(c, c), key=key,
         bind="query-params", placeholder="All departments",

@@ -8,6 +8,12 @@ import streamlit as st
 from components.format import money, ratio
 
 RAG_ICON = {"red": "🔴 red", "amber": "🟠 amber", "green": "🟢 green"}
+_MONEY_PRESETS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
+
+
+def money_column(label: str, currency: str, **kwargs) -> st.column_config.NumberColumn:
+    """A money column with the currency's own preset (thousands separators, symbol)."""
+    return st.column_config.NumberColumn(label, format=_MONEY_PRESETS.get(currency, "localized"), **kwargs)
 
 
 def render_kpi_tiles(totals: pl.DataFrame, symbol: str) -> None:
@@ -29,7 +35,7 @@ def _rag(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).replace_strict(RAG_ICON, default="—") for c in columns if c in frame.columns)
 
 
-def render_in_trouble(in_trouble: pl.DataFrame, symbol: str, *, key: str) -> None:
+def render_in_trouble(in_trouble: pl.DataFrame, currency: str, *, key: str) -> None:
     if in_trouble.is_empty():
         st.success("No project is red on any dimension.")
         return
@@ -40,37 +46,42 @@ def render_in_trouble(in_trouble: pl.DataFrame, symbol: str, *, key: str) -> Non
             "code": "Code", "name": "Project", "department": "Department", "manager": "Manager",
             "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
             "spi": st.column_config.NumberColumn("SPI", format="%.2f"),
-            "eac": st.column_config.NumberColumn(f"EAC ({symbol})", format="localized"),
-            "bac": st.column_config.NumberColumn(f"BAC ({symbol})", format="localized"),
+            "eac": money_column("EAC", currency, help="Estimate at completion"),
+            "bac": money_column("BAC", currency, help="Budget at completion"),
             "reasons": st.column_config.TextColumn("Why", width="large"),
         })
 
 
-def render_top_risks(top_risks: pl.DataFrame, symbol: str, *, key: str) -> None:
+def render_top_risks(top_risks: pl.DataFrame, currency: str, *, key: str) -> None:
     if top_risks.is_empty():
         st.info("No open risk.")
         return
-    view = top_risks.select("code", "title", "probability", "impact", "score", "money_exposure", "owner", "due_date")
+    view = top_risks.select("project_code", "title", "probability", "impact", "score", "money_exposure",
+                            "owner", "due_date")
     st.dataframe(
         view, key=key, hide_index=True, width="stretch",
         column_config={
-            "code": "Project", "title": "Risk", "probability": "P", "impact": "I",
+            "project_code": "Project", "title": "Risk", "probability": "P", "impact": "I",
             "score": st.column_config.NumberColumn("P×I", help="Probability × impact, 1-25"),
-            "money_exposure": st.column_config.NumberColumn(f"Exposure ({symbol})", format="localized",
-                                                            help="P/5 × cost impact"),
+            "money_exposure": money_column("Exposure", currency, help="P/5 × cost impact"),
             "owner": "Owner", "due_date": st.column_config.DateColumn("Mitigation due", format="D MMM YYYY"),
         })
 
 
-def render_gates_due(gates: pl.DataFrame, *, key: str) -> None:
+GATE_CONFIG = {
+    "forecast_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+    "days_until_due": st.column_config.NumberColumn("In days"),
+    "days_overdue": st.column_config.NumberColumn("Days overdue"),
+    "project_code": "Code", "project_name": "Project", "gate": "Gate", "gate_type": "Type",
+    "slip_days": st.column_config.NumberColumn("Slip (days)", help="Forecast minus baseline"),
+}
+
+
+def render_gates(gates: pl.DataFrame, *, days_column: str, empty: str, key: str) -> None:
+    """Gates table; ``days_column`` is days_until_due or days_overdue."""
     if gates.is_empty():
-        st.info("No gate is due in the next 30 days.")
+        st.info(empty)
         return
-    view = gates.select("forecast_date", "days_until", "code", "project", "name", "gate_type")
-    st.dataframe(
-        view, key=key, hide_index=True, width="stretch",
-        column_config={
-            "forecast_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "days_until": st.column_config.NumberColumn("In days"), "code": "Code",
-            "project": "Project", "name": "Gate", "gate_type": "Type",
-        })
+    view = gates.select("forecast_date", days_column, "project_code", "project_name", "gate",
+                        "gate_type", "slip_days")
+    st.dataframe(view, key=key, hide_index=True, width="stretch", column_config=GATE_CONFIG)

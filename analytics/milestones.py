@@ -1,0 +1,93 @@
+"""Milestone and stage-gate schedule: slip against baseline, gates coming due and gates overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from analytics.exprs import days_between
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+#: Project statuses whose gates are still to be passed (completed and cancelled ones are not).
+LIVE_STATUSES = ("proposed", "active", "on_hold")
+
+GATE_COLUMNS = ("milestone_id", "project_id", "project_code", "project_name", "gate", "gate_type",
+                "baseline_date", "forecast_date", "validation_state")
+
+
+def slip_days() -> pl.Expr:
+    """slip_days = (actual_date if set, else forecast_date) − baseline_date, in days (> 0 late)."""
+    return days_between(pl.col("baseline_date"),
+                        pl.coalesce("actual_date", "forecast_date")).alias("slip_days")
+
+
+def days_until(as_of: date) -> pl.Expr:
+    """days_until_due = forecast_date − as_of in days."""
+    return days_between(pl.lit(as_of), pl.col("forecast_date")).alias("days_until_due")
+
+
+def worst_slip(milestones: Frame) -> pl.LazyFrame:
+    """Per project: the milestone or gate with max slip_days (ties: earliest baseline, then id).
+
+    Output: project_id, milestones (count), worst_milestone, worst_milestone_kind, worst_slip_days.
+    """
+    order = dict(by=["slip_days", "baseline_date", "id"], descending=[True, False, False],
+                 nulls_last=True)
+    return (
+        milestones.lazy()
+        .with_columns(slip_days())
+        .group_by("project_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("milestones"),
+            pl.col("name").sort_by(**order).first().alias("worst_milestone"),
+            pl.col("kind").sort_by(**order).first().alias("worst_milestone_kind"),
+            pl.col("slip_days").max().alias("worst_slip_days"),
+        )
+    )
+
+
+def _open_gates(milestones: Frame, projects: Frame, statuses: tuple[str, ...]) -> pl.LazyFrame:
+    """Gates without actual_date of projects with a status in ``statuses``, with code and name."""
+    project_cols = projects.lazy().filter(pl.col("status").is_in(statuses)).select(
+        pl.col("id").alias("project_id"), pl.col("code").alias("project_code"),
+        pl.col("name").alias("project_name"))
+    return (
+        milestones.lazy()
+        .filter((pl.col("kind") == "gate") & pl.col("actual_date").is_null())
+        .join(project_cols, on="project_id", how="inner")
+        .with_columns(pl.col("id").alias("milestone_id"), pl.col("name").alias("gate"), slip_days())
+    )
+
+
+def gates_due(milestones: Frame, projects: Frame, as_of: date, days: int = 30, *,
+              statuses: tuple[str, ...] = LIVE_STATUSES) -> pl.LazyFrame:
+    """Open gates with as_of <= forecast_date <= as_of + days; days_until_due = forecast − as_of.
+
+    Output: GATE_COLUMNS, slip_days, days_until_due; sorted by forecast_date then project_code.
+    """
+    if days < 0:
+        raise ValueError(f"days must be >= 0, got {days}")
+    return (
+        _open_gates(milestones, projects, statuses)
+        .with_columns(days_until(as_of))
+        .filter(pl.col("days_until_due").is_between(0, days, closed="both"))
+        .select(*GATE_COLUMNS, "slip_days", "days_until_due")
+        .sort("forecast_date", "project_code", "gate")
+    )
+
+
+def overdue_gates(milestones: Frame, projects: Frame, as_of: date, *,
+                  statuses: tuple[str, ...] = LIVE_STATUSES) -> pl.LazyFrame:
+    """Gates without actual_date and forecast_date < as_of; days_overdue = as_of − forecast_date.
+
+    Output: GATE_COLUMNS, slip_days, days_overdue; most overdue first.
+    """
+    return (
+        _open_gates(milestones, projects, statuses)
+        .with_columns((-days_until(as_of)).alias("days_overdue"))
+        .filter(pl.col("days_overdue") > 0)
+        .select(*GATE_COLUMNS, "slip_days", "days_overdue")
+        .sort(["days_overdue", "project_code", "gate"], descending=[True, False, False])
+    )

@@ -1,0 +1,37 @@
+"""URL state that survives the login form: a link's query parameters are kept while the user
+signs in, then handed to the URL-bound widgets, so a shared link opens the view it names."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import streamlit as st
+
+PENDING_KEY = "pmo_pending_query"
+RESTORED_KEY = "pmo_restored_query"
+
+
+def remember_link() -> None:
+    """Before sign-in: keep the query parameters of the link the user arrived with."""
+    if PENDING_KEY not in st.session_state:
+        st.session_state[PENDING_KEY] = {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def restore_link() -> None:
+    """After sign-in: make the remembered parameters available to the widgets that own them."""
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if pending:
+        st.session_state[RESTORED_KEY] = pending
+
+
+def seed_multi(key: str, allowed: Collection[str]) -> list[str]:
+    """Seed a URL-bound multiselect from a link remembered across sign-in.
+
+    Returns the values the link named that are not allowed (dropped, to be reported).
+    """
+    restored = st.session_state.get(RESTORED_KEY, {})
+    values = restored.pop(key, None)
+    if values is None or key in st.session_state:
+        return []
+    st.session_state[key] = [v for v in dict.fromkeys(values) if v in allowed]
+    return [v for v in values if v not in allowed]
