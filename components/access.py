@@ -19,7 +19,7 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Executive overview", ":material/dashboard:", ALL_ROLES,
+    PageSpec("views/overview.py", "Executive overview", ":material/dashboard:", ALL_ROLES,
              "overview", default=True),
 )
 

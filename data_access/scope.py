@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, false, or_, true
 
 from data_access.models import Project
+from data_access.models.enums import ROLES
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class Scope:
     role: str
     department_ids: frozenset[int] = field(default_factory=frozenset)
     person_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}: a scope needs one of {', '.join(ROLES)}")
 
     @property
     def cache_key(self) -> str:

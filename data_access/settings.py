@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     currency: str = "EUR"
     currency_symbol: str = "€"
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
-    reader: str = Field(default="auto", pattern="^(auto|sqlalchemy|connectorx|adbc)$")
+    reader: str = Field(default="auto", pattern="^(auto|dbapi|sqlalchemy|connectorx|adbc)$")
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from data_access import models as m
 from data_access.queries import schemas as s
-from data_access.reader import read_frame
+from data_access.reader import Query, read_frame, read_frames
 from data_access.scope import Scope
 
 
@@ -18,14 +18,17 @@ def _scoped_project_ids(scope: Scope):
     return select(m.Project.id).where(scope.project_clause())
 
 
-def departments(engine: Engine, scope: Scope) -> pl.DataFrame:
+def departments_query(scope: Scope) -> Query:
+    """Departments the scope may see: its own, or those of its projects (managers), or all."""
     stmt = select(m.Department.id, m.Department.code, m.Department.name).order_by(m.Department.code)
-    if scope.department_ids:
+    if scope.role == "manager":
+        stmt = stmt.where(m.Department.id.in_(select(m.Project.department_id).where(scope.project_clause())))
+    elif scope.department_ids:
         stmt = stmt.where(m.Department.id.in_(sorted(scope.department_ids)))
-    return read_frame(engine, stmt, s.DEPARTMENTS)
+    return stmt, s.DEPARTMENTS
 
 
-def projects(engine: Engine, scope: Scope) -> pl.DataFrame:
+def projects_query(scope: Scope) -> Query:
     manager = aliased(m.Person)
     p = m.Project
     stmt = (
@@ -39,95 +42,155 @@ def projects(engine: Engine, scope: Scope) -> pl.DataFrame:
         .where(scope.project_clause())
         .order_by(p.code)
     )
-    return read_frame(engine, stmt, s.PROJECTS)
+    return stmt, s.PROJECTS
 
 
-def costs(engine: Engine, scope: Scope) -> pl.DataFrame:
+def costs_query(scope: Scope) -> Query:
     c = m.CostEntry
     stmt = select(c.project_id, c.month, c.planned, c.actual).where(
         c.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.COSTS)
+    return stmt, s.COSTS
 
 
-def progress(engine: Engine, scope: Scope) -> pl.DataFrame:
+def progress_query(scope: Scope) -> Query:
     g = m.Progress
     stmt = select(g.project_id, g.as_of, g.percent_complete).where(
         g.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.PROGRESS)
+    return stmt, s.PROGRESS
 
 
-def milestones(engine: Engine, scope: Scope) -> pl.DataFrame:
+def milestones_query(scope: Scope) -> Query:
     ms = m.Milestone
     stmt = select(ms.id, ms.project_id, ms.name, ms.kind, ms.gate_type, ms.baseline_date,
                   ms.forecast_date, ms.actual_date, ms.validation_state).where(
         ms.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.MILESTONES)
+    return stmt, s.MILESTONES
 
 
-def deliverables(engine: Engine, scope: Scope) -> pl.DataFrame:
+def deliverables_query(scope: Scope) -> Query:
     d = m.Deliverable
     stmt = (select(d.id, d.milestone_id, d.name, d.required, d.validated)
             .join(m.Milestone, m.Milestone.id == d.milestone_id)
             .where(m.Milestone.project_id.in_(_scoped_project_ids(scope))))
-    return read_frame(engine, stmt, s.DELIVERABLES)
+    return stmt, s.DELIVERABLES
 
 
-def risks(engine: Engine, scope: Scope) -> pl.DataFrame:
+def risks_query(scope: Scope) -> Query:
     r = m.Risk
     stmt = select(r.id, r.project_id, r.title, r.category, r.probability, r.impact, r.cost_impact,
                   r.owner, r.mitigation, r.due_date, r.status, r.identified_on, r.closed_on).where(
         r.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.RISKS)
+    return stmt, s.RISKS
 
 
-def status_reports(engine: Engine, scope: Scope) -> pl.DataFrame:
+def status_reports_query(scope: Scope) -> Query:
     r = m.StatusReport
     stmt = select(r.id, r.project_id, r.period, r.reported_on, r.schedule_rag, r.cost_rag,
                   r.scope_rag, r.quality_rag, r.comment, r.percent_complete, r.forecast_end,
                   r.eac).where(r.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.STATUS_REPORTS)
+    return stmt, s.STATUS_REPORTS
 
 
-def assignments(engine: Engine, scope: Scope) -> pl.DataFrame:
+def assignments_query(scope: Scope) -> Query:
     a = m.Assignment
     stmt = select(a.project_id, a.person_id, a.role, a.month, a.hours).where(
         a.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.ASSIGNMENTS)
+    return stmt, s.ASSIGNMENTS
 
 
-def people(engine: Engine, scope: Scope) -> pl.DataFrame:
+def people_query(scope: Scope) -> Query:
+    """People of the scope's departments; for a manager, the people assigned to their projects."""
     pe = m.Person
     stmt = select(pe.id, pe.name, pe.role, pe.team, pe.department_id, pe.monthly_capacity_hours)
-    if scope.department_ids:
+    if scope.role == "manager":
+        staffed = select(m.Assignment.person_id).where(m.Assignment.project_id.in_(_scoped_project_ids(scope)))
+        stmt = stmt.where(pe.id.in_(staffed))
+    elif scope.department_ids:
         stmt = stmt.where(pe.department_id.in_(sorted(scope.department_ids)))
-    return read_frame(engine, stmt, s.PEOPLE)
+    return stmt, s.PEOPLE
 
 
-def objectives(engine: Engine) -> pl.DataFrame:
+def objectives_query() -> Query:
     o = m.Objective
     stmt = select(o.id, o.code, o.name, o.weight, o.target_share).order_by(o.code)
-    return read_frame(engine, stmt, s.OBJECTIVES)
+    return stmt, s.OBJECTIVES
 
 
-def contributions(engine: Engine, scope: Scope) -> pl.DataFrame:
+def contributions_query(scope: Scope) -> Query:
     c = m.ProjectObjective
     stmt = select(c.project_id, c.objective_id, c.contribution).where(
         c.project_id.in_(_scoped_project_ids(scope)))
-    return read_frame(engine, stmt, s.CONTRIBUTIONS)
+    return stmt, s.CONTRIBUTIONS
 
 
-def dependencies(engine: Engine, scope: Scope) -> pl.DataFrame:
+def dependencies_query(scope: Scope) -> Query:
     d = m.Dependency
     ids = _scoped_project_ids(scope)
     stmt = select(d.predecessor_id, d.successor_id, d.kind, d.lag_days).where(
         d.successor_id.in_(ids) | d.predecessor_id.in_(ids))
-    return read_frame(engine, stmt, s.DEPENDENCIES)
+    return stmt, s.DEPENDENCIES
+
+
+def thresholds_query() -> Query:
+    t = m.Threshold
+    stmt = select(t.metric, t.amber, t.red, t.higher_is_worse).order_by(t.metric)
+    return stmt, s.THRESHOLDS
+
+
+def departments(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *departments_query(scope))
+
+
+def projects(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *projects_query(scope))
+
+
+def costs(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *costs_query(scope))
+
+
+def progress(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *progress_query(scope))
+
+
+def milestones(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *milestones_query(scope))
+
+
+def deliverables(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *deliverables_query(scope))
+
+
+def risks(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *risks_query(scope))
+
+
+def status_reports(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *status_reports_query(scope))
+
+
+def assignments(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *assignments_query(scope))
+
+
+def people(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *people_query(scope))
+
+
+def objectives(engine: Engine) -> pl.DataFrame:
+    return read_frame(engine, *objectives_query())
+
+
+def contributions(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *contributions_query(scope))
+
+
+def dependencies(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *dependencies_query(scope))
 
 
 def thresholds(engine: Engine) -> pl.DataFrame:
-    t = m.Threshold
-    stmt = select(t.metric, t.amber, t.red, t.higher_is_worse).order_by(t.metric)
-    return read_frame(engine, stmt, s.THRESHOLDS)
+    return read_frame(engine, *thresholds_query())
 
 
 def data_version(engine: Engine) -> int:
@@ -151,10 +214,10 @@ class PortfolioFrames:
 
 
 def load_portfolio(engine: Engine, scope: Scope) -> PortfolioFrames:
-    """Read the frames of the executive overview for ``scope``."""
-    return PortfolioFrames(
-        departments=departments(engine, scope), projects=projects(engine, scope),
-        costs=costs(engine, scope), progress=progress(engine, scope),
-        milestones=milestones(engine, scope), risks=risks(engine, scope),
-        status_reports=status_reports(engine, scope), thresholds=thresholds(engine),
-    )
+    """Read the frames of the executive overview for ``scope``, all from one snapshot."""
+    return PortfolioFrames(**read_frames(engine, {
+        "departments": departments_query(scope), "projects": projects_query(scope),
+        "costs": costs_query(scope), "progress": progress_query(scope),
+        "milestones": milestones_query(scope), "risks": risks_query(scope),
+        "status_reports": status_reports_query(scope), "thresholds": thresholds_query(),
+    }))

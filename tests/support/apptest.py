@@ -14,7 +14,7 @@ COOKIE_KEY = "pages-test-cookie-key-9f8e7d6c5b4a3210zyxwvuts"
 
 
 def page_path(name: str) -> str:
-    return str(ROOT / "pages" / f"{name}.py")
+    return str(ROOT / "views" / f"{name}.py")
 
 
 def sign_in(username: str, password: str | None = None, *, query: dict | None = None) -> AppTest:

@@ -6,7 +6,7 @@ from analytics.overview import overview
 from components import figures, loaders
 from components.access import PAGE_ROLES
 from components.filters import describe_filters, render_department_filter
-from components.overview_view import render_gates_due, render_in_trouble, render_kpi_tiles, render_top_risks
+from components.overview_view import render_gates, render_in_trouble, render_kpi_tiles, render_top_risks
 from components.format import date
 from components.session import require_role
 from data_access.engine import get_engine
@@ -39,11 +39,15 @@ right.plotly_chart(figures.projects_by_health(o.by_health), key="fig_health")
 st.plotly_chart(figures.budget_by_department(o.by_department, symbol), key="fig_budget")
 
 st.subheader("Projects in trouble")
-render_in_trouble(o.in_trouble, symbol, key="tbl_trouble")
+render_in_trouble(o.in_trouble, settings.currency, key="tbl_trouble")
 left, right = st.columns(2)
 with left:
     st.subheader("Top risks by exposure")
-    render_top_risks(o.top_risks, symbol, key="tbl_risks")
+    render_top_risks(o.top_risks, settings.currency, key="tbl_risks")
 with right:
     st.subheader("Gates due in the next 30 days")
-    render_gates_due(o.gates_due, key="tbl_gates")
+    render_gates(o.gates_due, days_column="days_until_due", key="tbl_gates",
+                 empty="No gate is due in the next 30 days.")
+    if not o.overdue_gates.is_empty():
+        st.subheader("Overdue gates")
+        render_gates(o.overdue_gates, days_column="days_overdue", key="tbl_overdue", empty="")
