@@ -1,8 +1,12 @@
 """Earned value per project at a status date, and roll-ups that sum money and recompute ratios.
 
-Month convention: cost rows are monthly and ``month`` is the month's first day. A month counts in
-full, for both planned (PV) and actual (AC) cost, as soon as its first day is reached
-(``month <= as_of``): at as_of = 2026-03-01 March counts entirely, at 2026-02-28 it does not.
+Month convention: cost rows are monthly and ``month`` is the month's first day.
+- PV accrues linearly through a month: at as_of = 2026-03-10 March's plan counts for 10/31 (the
+  day itself included), so that PV is the plan *to the status date*, like EV (progress as of that
+  date). Counting a whole month from its first day would make every project look a month late
+  on the 1st.
+- AC takes a month's actual as booked, once the month has started (``month <= as_of``): the
+  actual of the current month is what has been booked so far.
 """
 
 from __future__ import annotations
@@ -21,9 +25,16 @@ KPI_COLUMNS = ("pv", "ac", "percent_complete", "ev", "cv", "sv", "cpi", "spi", "
 SUMMED = ("bac", "pv", "ev", "ac")
 
 
+def elapsed_share(as_of: date) -> pl.Expr:
+    """Share of a month elapsed at as_of = clip((as_of − month + 1 day) / days in month, 0, 1)."""
+    days_in_month = (pl.col("month").dt.month_end() - pl.col("month")).dt.total_days() + 1
+    elapsed = (pl.lit(as_of, dtype=pl.Date) - pl.col("month")).dt.total_days() + 1
+    return (elapsed / days_in_month).clip(0.0, 1.0)
+
+
 def planned_value(as_of: date) -> pl.Expr:
-    """PV = Σ planned over months with first day <= as_of (counts once its first day is reached)."""
-    return pl.col("planned").filter(pl.col("month") <= as_of).sum().alias("pv")
+    """PV = Σ planned × elapsed share of its month at as_of (linear within a month)."""
+    return (pl.col("planned") * elapsed_share(as_of)).sum().alias("pv")
 
 
 def actual_cost(as_of: date) -> pl.Expr:

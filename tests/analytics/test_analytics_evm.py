@@ -43,15 +43,16 @@ def kpis_at(as_of: date, **frames) -> dict:
     # Jan-31: PV 300, AC 250, 20 % -> EV 1200*0.2 = 240; CV 240-250 = -10; SV 240-300 = -60;
     # CPI 240/250 = 0.96; SPI 240/300 = 0.8; EAC 1200/0.96 = 1250; VAC 1200-1250 = -50.
     (date(2026, 1, 31), (300, 250, 20, 240, -10, -60, 0.96, 0.8, 1250, -50)),
-    # Feb-15: PV 300+400 = 700, AC 250+500 = 750, 50 % (Feb-14 row; Feb-28 is later) -> EV 600;
-    # CV -150; SV -100; CPI 600/750 = 0.8; SPI 600/700 = 6/7; EAC 1200/0.8 = 1500; VAC -300.
-    (date(2026, 2, 15), (700, 750, 50, 600, -150, -100, 0.8, 6 / 7, 1500, -300)),
+    # Feb-15: PV 300 + 400 x 15/28 = 3600/7 (Feb accrues linearly), AC 250+500 = 750 (Feb's
+    # actual as booked), 50 % (Feb-14 row; Feb-28 is later) -> EV 600; CV -150;
+    # SV 600 - 3600/7 = 600/7; CPI 600/750 = 0.8; SPI 600/(3600/7) = 7/6; EAC 1500; VAC -300.
+    (date(2026, 2, 15), (3600 / 7, 750, 50, 600, -150, 600 / 7, 0.8, 7 / 6, 1500, -300)),
     # Feb-28: March not reached yet; progress row of that very day counts (60 %) -> EV 720;
     # CV -30; SV 20; CPI 720/750 = 0.96; SPI 720/700 = 36/35; EAC 1250; VAC -50.
     (date(2026, 2, 28), (700, 750, 60, 720, -30, 20, 0.96, 36 / 35, 1250, -50)),
-    # Mar-01: March counts in full from its first day: PV 1200; its null actual counts 0:
-    # AC 750; EV 720; SV 720-1200 = -480; SPI 720/1200 = 0.6.
-    (date(2026, 3, 1), (1200, 750, 60, 720, -30, -480, 0.96, 0.6, 1250, -50)),
+    # Mar-01: one day of March: PV 700 + 500/31 = 22200/31; its null actual counts 0: AC 750;
+    # EV 720; SV 720 - 22200/31 = 120/31; SPI 720/(22200/31) = 186/185.
+    (date(2026, 3, 1), (22200 / 31, 750, 60, 720, -30, 120 / 31, 0.96, 186 / 185, 1250, -50)),
     # Before the start: nothing planned, spent or done. CPI and SPI have no denominator (null);
     # EAC falls back to BAC because nothing has been spent; VAC 0.
     (date(2025, 12, 31), (0, 0, 0, 0, 0, 0, None, None, 1200, 0)),
