@@ -9,6 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli import secrets, users
 from cli.errors import clean_errors, fail
+from data_access.bulk import is_empty, seed_database
+from data_access.demo_accounts import ensure_demo_accounts
 from data_access.engine import get_engine
 from data_access.migrate import current_revision, head_revision, upgrade
 
@@ -40,9 +42,6 @@ def seed(
     today: str | None = typer.Option(None, help="status date YYYY-MM-DD the story is built around"),
 ) -> None:
     """Fill an empty database with a generated portfolio (and the demo accounts)."""
-    from data_access.bulk import is_empty, seed_database
-    from data_access.demo_accounts import ensure_demo_accounts
-
     if scale not in SCALES:
         fail(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     try:

@@ -125,10 +125,8 @@ def _read_dbapi(conn: Connection, stmt: Select, schema: Schema) -> pl.DataFrame:
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    raw = _raw_schema(conn.dialect.name, schema)
-    columns = list(zip(*rows)) if rows else [[] for _ in raw]
-    frame = pl.DataFrame({name: pl.Series(name, values, dtype=dtype, strict=False)
-                          for (name, dtype), values in zip(raw.items(), columns, strict=True)})
+    frame = pl.DataFrame(rows, schema=_raw_schema(conn.dialect.name, schema), orient="row",
+                         strict=False)
     return conform(frame, schema)
 
 

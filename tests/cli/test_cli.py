@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from data_access.engine import get_engine
 from data_access.settings import cookie_key_problem
-from data_access.users import current_user
+from data_access.users import current_user, list_users
 
 runner = CliRunner()
 
@@ -89,3 +89,17 @@ def test_secrets_ensure_refuses_a_weak_key(tmp_path, monkeypatch):
     path.write_text('[auth]\ncookie_key = "some_signature_key"\n')
     result = runner.invoke(app, ["secrets", "ensure", "--path", str(path)])
     assert result.exit_code == 1 and "well-known" in result.output
+
+
+def test_seed_demo_then_if_empty_is_a_no_op(cli_db):
+    first = runner.invoke(app, ["seed", "--scale", "demo", "--seed", "3", "--today", "2026-06-30"])
+    assert first.exit_code == 0, first.output
+    assert "seeded scale demo: departments 7" in first.output
+    assert "demo login: exec / exec-demo-2026" in first.output
+    again = runner.invoke(app, ["seed", "--if-empty"])
+    assert again.exit_code == 0 and "already holds a portfolio: not seeding" in again.output
+    refused = runner.invoke(app, ["seed"])
+    assert refused.exit_code == 1 and "already holds projects" in refused.output
+    users = {u["username"]: u for u in list_users(get_engine(cli_db))}
+    assert {"exec", "head", "pmo", "manager", "viewer"} <= set(users)
+    assert users["head"]["departments"] != "*"
