@@ -221,3 +221,21 @@ def load_portfolio(engine: Engine, scope: Scope) -> PortfolioFrames:
         "milestones": milestones_query(scope), "risks": risks_query(scope),
         "status_reports": status_reports_query(scope), "thresholds": thresholds_query(),
     }))
+
+
+def kpi_queries(scope: Scope) -> dict[str, Query]:
+    """Every frame the KPI set needs, for ``scope`` (names match analytics.kpis.KpiInputs)."""
+    return {
+        "departments": departments_query(scope), "projects": projects_query(scope),
+        "costs": costs_query(scope), "progress": progress_query(scope),
+        "milestones": milestones_query(scope), "deliverables": deliverables_query(scope),
+        "risks": risks_query(scope), "status_reports": status_reports_query(scope),
+        "assignments": assignments_query(scope), "people": people_query(scope),
+        "objectives": objectives_query(), "contributions": contributions_query(scope),
+        "dependencies": dependencies_query(scope), "thresholds": thresholds_query(),
+    }
+
+
+def load_kpi_frames(engine: Engine, scope: Scope) -> dict[str, pl.DataFrame]:
+    """The frames of :func:`kpi_queries`, all read from one snapshot."""
+    return read_frames(engine, kpi_queries(scope))

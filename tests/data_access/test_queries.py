@@ -23,8 +23,8 @@ SCOPED = {
     "contributions": s.CONTRIBUTIONS, "dependencies": s.DEPENDENCIES,
 }
 UNSCOPED = {"objectives": s.OBJECTIVES, "thresholds": s.THRESHOLDS}
-STRATEGIES = {"sqlite": ["sqlalchemy", "connectorx"],
-              "postgresql": ["sqlalchemy", "connectorx", "adbc"]}
+STRATEGIES = {"sqlite": ["sqlalchemy", "dbapi"],
+              "postgresql": ["sqlalchemy", "dbapi", "connectorx", "adbc"]}
 
 
 def _read_all(engine: Engine, scope: Scope = SYSTEM) -> dict[str, pl.DataFrame]:
@@ -49,7 +49,8 @@ def portfolio(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> SmallPortfolio
 def test_every_query_covered_by_this_module() -> None:
     public = {n for n in dir(q) if not n.startswith("_") and callable(getattr(q, n))
               and getattr(getattr(q, n), "__module__", "") == q.__name__}
-    others = {"data_version", "load_portfolio", "PortfolioFrames"}  # tested below
+    others = {"data_version", "load_portfolio", "PortfolioFrames", "kpi_queries",
+              "load_kpi_frames"}  # tested below
     builders = {n for n in public if n.endswith("_query")}  # each wrapped by a reader tested here
     assert {b.removesuffix("_query") for b in builders} == set(SCOPED) | set(UNSCOPED)
     assert public - builders - set(SCOPED) - set(UNSCOPED) == others
@@ -175,3 +176,14 @@ def test_load_portfolio_is_the_scoped_frames(engine: Engine, portfolio: SmallPor
     assert_frame_equal(loaded.thresholds, q.thresholds(engine))
     assert loaded.risks.height == 0
     assert loaded.status_reports.height == 1
+
+
+def test_load_kpi_frames_reads_every_frame_for_the_scope(engine: Engine, portfolio: SmallPortfolio) -> None:
+    scope = Scope("alice", "manager", person_id=portfolio.people["Alice"])
+    frames = q.load_kpi_frames(engine, scope)
+    assert set(frames) == set(SCOPED) | set(UNSCOPED)
+    for name, schema in (SCOPED | UNSCOPED).items():
+        assert frames[name].schema == pl.Schema(schema), name
+    assert frames["projects"]["code"].to_list() == ["P-IT-1"]
+    assert frames["assignments"]["hours"].to_list() == [80.0]
+    assert frames["people"]["name"].to_list() == ["Alice"]
