@@ -40,14 +40,14 @@ st.plotly_chart(figures.budget_by_department(o.by_department, symbol), key="fig_
 
 st.subheader("Projects in trouble")
 render_in_trouble(o.in_trouble, settings.currency, key="tbl_trouble")
+st.subheader("Top risks by exposure")
+render_top_risks(o.top_risks, settings.currency, key="tbl_risks")
 left, right = st.columns(2)
 with left:
-    st.subheader("Top risks by exposure")
-    render_top_risks(o.top_risks, settings.currency, key="tbl_risks")
-with right:
     st.subheader("Gates due in the next 30 days")
     render_gates(o.gates_due, days_column="days_until_due", key="tbl_gates",
                  empty="No gate is due in the next 30 days.")
-    if not o.overdue_gates.is_empty():
-        st.subheader("Overdue gates")
-        render_gates(o.overdue_gates, days_column="days_overdue", key="tbl_overdue", empty="")
+with right:
+    st.subheader("Overdue gates")
+    render_gates(o.overdue_gates, days_column="days_overdue", key="tbl_overdue",
+                 empty="No gate is overdue.")
