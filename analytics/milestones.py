@@ -1,8 +1,11 @@
-"""Milestone and stage-gate schedule: slip against baseline, gates coming due and gates overdue."""
+"""Milestone and stage-gate schedule: slip against baseline, gates coming due and gates overdue,
+and gate compliance (the required deliverables of each gate validated or not).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import polars as pl
 
@@ -91,3 +94,80 @@ def overdue_gates(milestones: Frame, projects: Frame, as_of: date, *,
         .select(*GATE_COLUMNS, "slip_days", "days_overdue")
         .sort(["days_overdue", "project_code", "gate"], descending=[True, False, False])
     )
+
+
+COMPLIANCE_COLUMNS = ("milestone_id", "project_id", "project_code", "project_name", "gate",
+                      "gate_type", "baseline_date", "forecast_date", "actual_date",
+                      "validation_state", "required_deliverables",
+                      "validated_deliverables", "missing_deliverables", "missing_names",
+                      "compliant", "passed")
+PROJECT_COMPLIANCE_COLUMNS = ("project_id", "code", "name", "gates_total", "gates_passed",
+                              "gates_compliant", "missing_deliverables")
+
+
+class GateCompliance(NamedTuple):
+    """Gate compliance per gate (COMPLIANCE_COLUMNS) and per project (PROJECT_COMPLIANCE_...)."""
+
+    gates: pl.LazyFrame
+    projects: pl.LazyFrame
+
+
+def gate_passed() -> pl.Expr:
+    """passed = actual_date is set and validation_state is 'validated'."""
+    return (pl.col("actual_date").is_not_null()
+            & (pl.col("validation_state") == "validated").fill_null(False)).alias("passed")
+
+
+def required_deliverables(deliverables: Frame) -> pl.LazyFrame:
+    """Per milestone: required count, validated count among them, missing names sorted, ', '."""
+    validated = pl.col("validated").fill_null(False)
+    return (
+        deliverables.lazy()
+        .filter(pl.col("required").fill_null(False))
+        .group_by("milestone_id")
+        .agg(pl.len().cast(pl.Int64).alias("required_deliverables"),
+             validated.sum().cast(pl.Int64).alias("validated_deliverables"),
+             pl.col("name").filter(~validated).sort().str.join(", ").alias("missing_names"))
+    )
+
+
+def gate_compliance(milestones: Frame, deliverables: Frame, projects: Frame) -> GateCompliance:
+    """Per gate of ``projects``: required/validated deliverables, missing ones, compliant, passed.
+
+    Only deliverables marked required count (a null required or validated counts as False).
+    compliant = every required deliverable validated (true for a gate requiring none);
+    missing_names = the names of the required deliverables not validated, sorted, joined by
+    ', ' ('' when none). Per project (every project, 0 without gates): gates_total, gates_passed
+    (see :func:`gate_passed`), gates_compliant, missing_deliverables (sum over its gates).
+    """
+    project_cols = projects.lazy().select(
+        pl.col("id").alias("project_id"), pl.col("code").alias("project_code"),
+        pl.col("name").alias("project_name"))
+    gates = (
+        milestones.lazy()
+        .filter(pl.col("kind") == "gate")
+        .join(project_cols, on="project_id", how="inner")
+        .join(required_deliverables(deliverables), left_on="id", right_on="milestone_id",
+              how="left")
+        .with_columns(pl.col("id").alias("milestone_id"), pl.col("name").alias("gate"),
+                      pl.col("required_deliverables", "validated_deliverables").fill_null(0),
+                      pl.col("missing_names").fill_null(""), gate_passed())
+        .with_columns((pl.col("required_deliverables") - pl.col("validated_deliverables"))
+                      .alias("missing_deliverables"))
+        .with_columns((pl.col("missing_deliverables") == 0).alias("compliant"))
+        .select(COMPLIANCE_COLUMNS)
+        .sort("project_code", "baseline_date", "gate", nulls_last=True)
+    )
+    per_project = (
+        projects.lazy().select(pl.col("id").alias("project_id"), "code", "name")
+        .join(gates.group_by("project_id").agg(
+            pl.len().cast(pl.Int64).alias("gates_total"),
+            pl.col("passed").sum().cast(pl.Int64).alias("gates_passed"),
+            pl.col("compliant").sum().cast(pl.Int64).alias("gates_compliant"),
+            pl.col("missing_deliverables").sum().cast(pl.Int64)), on="project_id", how="left")
+        .with_columns(pl.col("gates_total", "gates_passed", "gates_compliant",
+                             "missing_deliverables").fill_null(0))
+        .select(PROJECT_COMPLIANCE_COLUMNS)
+        .sort("code")
+    )
+    return GateCompliance(gates=gates, projects=per_project)

@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli import secrets, users
+from cli.kpis import kpis
 from cli.errors import clean_errors, fail
 from data_access.bulk import is_empty, seed_database
 from data_access.demo_accounts import ensure_demo_accounts
@@ -18,6 +19,7 @@ app = typer.Typer(help="PMO Cockpit command line (acts on PMO_DATABASE_URL).", n
                   pretty_exceptions_enable=False)
 app.add_typer(users.app, name="users")
 app.add_typer(secrets.app, name="secrets")
+app.command("kpis")(kpis)
 
 SCALES = ("demo", "S", "M", "L")
 

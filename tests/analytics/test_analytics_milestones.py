@@ -6,9 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from analytics.milestones import gates_due, overdue_gates, slip_days, worst_slip
+import polars as pl
 
-from test_analytics_factories import make_milestone, make_project, milestones, projects
+from analytics.milestones import (COMPLIANCE_COLUMNS, PROJECT_COMPLIANCE_COLUMNS, gate_compliance,
+                                  gates_due, overdue_gates, slip_days, worst_slip)
+from data_access.queries import schemas as s
+
+from test_analytics_factories import frame, make_milestone, make_project, milestones, projects
 
 AS_OF = date(2026, 6, 1)
 PROJECTS = projects(make_project(id=1, code="P001", name="One"),
@@ -92,3 +96,77 @@ def test_worst_slip_ties_break_on_earliest_baseline():
     )
     got = worst_slip(ms).collect().sort("project_id").rows()
     assert got == [(1, 2, "Earlier", "milestone", 10), (2, 1, "Other project", "milestone", -31)]
+
+
+# --- Gate compliance -------------------------------------------------------------------------
+
+def deliverable(id_: int, milestone_id: int, name: str, required: bool | None = True,
+                validated: bool | None = False) -> dict:
+    return dict(id=id_, milestone_id=milestone_id, name=name, required=required,
+                validated=validated)
+
+
+def cgate(id_: int, project_id: int, name: str, month: int, **kw) -> dict:
+    return make_milestone(id=id_, project_id=project_id, name=name, kind="gate",
+                          baseline_date=date(2026, month, 1), forecast_date=date(2026, month, 1),
+                          **kw)
+
+
+COMPLIANCE_MILESTONES = milestones(
+    # P001 G1 passed: actual date and validated; both required deliverables validated.
+    cgate(1, 1, "G1 framing", 2, actual_date=date(2026, 2, 3), validation_state="validated"),
+    # P001 G2 ahead: 1 of 3 required validated.
+    cgate(2, 1, "G2 go", 6),
+    # P001 G3 held but rejected, requires nothing: compliant, not passed.
+    cgate(3, 1, "G3 delivery", 4, actual_date=date(2026, 4, 2), validation_state="rejected"),
+    # A plain milestone of P001 with a deliverable: not a gate, not listed.
+    make_milestone(id=4, project_id=1, name="Design", kind="milestone"),
+    # P002 G5 passed although its one required deliverable's validation is unknown (null).
+    cgate(5, 2, "G5 closure", 3, actual_date=date(2026, 3, 5), validation_state="validated"),
+    # A gate of a project outside the given projects.
+    cgate(6, 99, "G9", 3),
+)
+DELIVERABLES = frame(s.DELIVERABLES, [
+    deliverable(1, 1, "Charter", validated=True), deliverable(2, 1, "Budget", validated=True),
+    deliverable(3, 1, "Memo", required=False),                  # optional: not counted
+    deliverable(4, 2, "Risk log"), deliverable(5, 2, "Architecture"),
+    deliverable(6, 2, "Plan", validated=True),
+    deliverable(7, 2, "Notes", required=None),                   # unknown required: not counted
+    deliverable(8, 4, "Mock-ups"),                               # of a milestone, not a gate
+    deliverable(9, 5, "Sign-off", validated=None),               # unknown validation: missing
+    deliverable(10, 99, "Orphan"),                               # unknown milestone
+])
+COMPLIANCE_PROJECTS = projects(make_project(id=1, code="P001", name="One"),
+                               make_project(id=2, code="P002", name="Two", status="completed"),
+                               make_project(id=3, code="P003", name="Three"))
+
+
+def test_gate_compliance_per_gate():
+    result = gate_compliance(COMPLIANCE_MILESTONES, DELIVERABLES, COMPLIANCE_PROJECTS)
+    df = result.gates.collect()
+    assert df.columns == list(COMPLIANCE_COLUMNS)
+    # Sorted by project code then baseline date: G1 (Feb), G3 (Apr), G2 (Jun), then P002's G5.
+    assert df.select("project_code", "gate", "required_deliverables", "validated_deliverables",
+                     "missing_deliverables", "missing_names", "compliant", "passed").rows() == [
+        ("P001", "G1 framing", 2, 2, 0, "", True, True),
+        ("P001", "G3 delivery", 0, 0, 0, "", True, False),
+        ("P001", "G2 go", 3, 1, 2, "Architecture, Risk log", False, False),  # sorted names
+        ("P002", "G5 closure", 1, 0, 1, "Sign-off", False, True),
+    ]
+
+
+def test_gate_compliance_per_project():
+    df = gate_compliance(COMPLIANCE_MILESTONES, DELIVERABLES, COMPLIANCE_PROJECTS).projects.collect()
+    assert df.columns == list(PROJECT_COMPLIANCE_COLUMNS)
+    # P001: 3 gates, 1 passed (G1; G3 was rejected), 2 compliant (G1, G3), 0 + 0 + 2 missing.
+    # P002: 1 gate, passed, not compliant, 1 missing. P003: no gates at all.
+    assert df.rows() == [(1, "P001", "One", 3, 1, 2, 2), (2, "P002", "Two", 1, 1, 0, 1),
+                         (3, "P003", "Three", 0, 0, 0, 0)]
+
+
+def test_gate_compliance_without_deliverables_or_gates():
+    result = gate_compliance(milestones(), frame(s.DELIVERABLES), COMPLIANCE_PROJECTS)
+    assert result.gates.collect().height == 0
+    assert result.projects.collect().select(pl.sum_horizontal(
+        "gates_total", "gates_passed", "gates_compliant", "missing_deliverables")).to_series(
+    ).to_list() == [0, 0, 0]

@@ -103,3 +103,48 @@ def test_seed_demo_then_if_empty_is_a_no_op(cli_db):
     users = {u["username"]: u for u in list_users(get_engine(cli_db))}
     assert {"exec", "head", "pmo", "manager", "viewer"} <= set(users)
     assert users["head"]["departments"] != "*"
+
+
+@pytest.fixture
+def seeded_db(cli_db):
+    assert runner.invoke(app, ["seed", "--seed", "5", "--today", "2026-06-30"]).exit_code == 0
+    return cli_db
+
+
+def test_kpis_by_department_json_matches_the_entry_point(seeded_db):
+    import datetime as dt
+    import json
+
+    from analytics.kpis import KpiInputs, kpi_set
+    from data_access.queries.portfolio import load_kpi_frames
+    from data_access.scope import SYSTEM
+
+    result = runner.invoke(app, ["kpis", "--by", "department", "--as-of", "2026-06-30",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    expected = kpi_set(KpiInputs.from_mapping(load_kpi_frames(get_engine(seeded_db), SYSTEM)),
+                       as_of=dt.date(2026, 6, 30)).table("department")
+    assert [r["department"] for r in printed] == expected["department"].to_list()
+    assert printed[-1]["department"] == "Portfolio"
+    assert printed[-1]["cpi"] == pytest.approx(expected["cpi"][-1])
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["kpis", "--format", "csv"], "code,name,department,status,bac"),
+    (["kpis", "--by", "objective"], "KPIs by objective at"),
+])
+def test_kpis_formats(seeded_db, args, needle):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert needle in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["kpis", "--by", "team"], "unknown --by 'team'"),
+    (["kpis", "--format", "xml"], "unknown --format 'xml'"),
+    (["kpis", "--as-of", "25/11/2026"], "--as-of must be a date as YYYY-MM-DD"),
+])
+def test_kpis_bad_arguments(cli_db, args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and message in result.output
