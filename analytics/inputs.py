@@ -25,6 +25,14 @@ REQUIRED: dict[str, dict[str, str]] = {
               "status": _STR, "due_date": _DATE, "identified_on": _DATE, "closed_on": _DATE},
     "status_reports": {"id": _INT, "project_id": _INT, "period": _DATE, "reported_on": _DATE,
                        "scope_rag": _STR, "quality_rag": _STR},
+    "deliverables": {"id": _INT, "milestone_id": _INT, "name": _STR},
+    "assignments": {"project_id": _INT, "person_id": _INT, "role": _STR, "month": _DATE,
+                    "hours": _FLOAT},
+    "people": {"id": _INT, "name": _STR, "role": _STR, "team": _STR,
+               "monthly_capacity_hours": _FLOAT},
+    "objectives": {"id": _INT, "code": _STR, "name": _STR, "weight": _FLOAT,
+                   "target_share": _FLOAT},
+    "contributions": {"project_id": _INT, "objective_id": _INT, "contribution": _FLOAT},
 }
 
 

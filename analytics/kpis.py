@@ -102,16 +102,21 @@ def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | Non
     costs, progress = checked("costs", inputs.costs), checked("progress", inputs.progress)
     milestones, risks = checked("milestones", inputs.milestones), checked("risks", inputs.risks)
     reports = checked("status_reports", inputs.status_reports)
+    deliverables = checked("deliverables", inputs.deliverables)
+    people = checked("people", inputs.people)
+    objectives_in = checked("objectives", inputs.objectives)
     ids = projects.select(pl.col("id").alias("project_id"))
-    assignments = inputs.assignments.lazy().join(ids, on="project_id", how="semi")
-    contributions = inputs.contributions.lazy().join(ids, on="project_id", how="semi")
+    assignments = checked("assignments", inputs.assignments).join(ids, on="project_id", how="semi")
+    contributions = checked("contributions", inputs.contributions).join(ids, on="project_id",
+                                                                        how="semi")
 
-    kpis = add_earned_schedule(project_kpis(projects, costs, progress, as_of=as_of), costs, as_of=as_of)
+    kpis = add_earned_schedule(project_kpis(projects, costs, progress, as_of=as_of), costs,
+                               as_of=as_of)
     health = project_health(kpis, milestones, risks, reports, inputs.thresholds, as_of=as_of)
-    aligned = alignment(projects, contributions, inputs.objectives).select(
+    aligned = alignment(projects, contributions, objectives_in).select(
         "project_id", "alignment_score", "objectives_served", "serves_no_objective")
-    compliance = gate_compliance(milestones, inputs.deliverables, projects)
-    objectives = inputs.objectives.lazy().select(pl.col("id").alias("objective_id"),
+    compliance = gate_compliance(milestones, deliverables, projects)
+    objectives = objectives_in.select(pl.col("id").alias("objective_id"),
                                                  pl.col("code").alias("objective_code"),
                                                  pl.col("name").alias("objective"))
     per_project = (
@@ -133,14 +138,14 @@ def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | Non
         "alerts": drift_alerts(projects, costs, progress, reports, as_of=as_of,
                                thresholds=inputs.thresholds, periods=alert_periods),
         "gates": compliance.gates,
-        "capacity_by_role": capacity_by_role(assignments, inputs.people),
-        "capacity_by_team": capacity_by_team(assignments, inputs.people),
-        "capacity_by_person": capacity_by_person(assignments, inputs.people),
+        "capacity_by_role": capacity_by_role(assignments, people),
+        "capacity_by_team": capacity_by_team(assignments, people),
+        "capacity_by_person": capacity_by_person(assignments, people),
         "risk_matrix": risk_matrix(risks, as_of=as_of, projects=projects),
         "overdue_mitigations": overdue_mitigations(risks, projects, as_of),
-        "investment_mix": investment_mix(projects, contributions, inputs.objectives),
+        "investment_mix": investment_mix(projects, contributions, objectives_in),
         "without_objective": projects_without_objective(projects, contributions,
-                                                        objectives=inputs.objectives),
+                                                        objectives=objectives_in),
     }
     collected = pl.collect_all(list(plans.values()))
     return KpiSet(as_of=as_of, **dict(zip(plans, collected, strict=True)))

@@ -124,3 +124,9 @@ def test_empty_portfolio_gives_empty_tables_not_errors():
 def test_from_mapping_names_what_is_missing():
     with pytest.raises(ValueError, match="needs these frames too: people"):
         KpiInputs.from_mapping({k: v for k, v in vars(inputs()).items() if k != "people"})
+
+
+def test_a_frame_missing_a_column_is_named():
+    bad = inputs(people=frame(s.PEOPLE).drop("monthly_capacity_hours"))
+    with pytest.raises(ValueError, match="people.*monthly_capacity_hours"):
+        kpi_set(bad, as_of=AS_OF)
