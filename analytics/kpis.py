@@ -4,7 +4,7 @@ one lazy plan and collected once (``pl.collect_all``). Pages and ``pmo kpis`` us
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 
 import polars as pl
@@ -17,6 +17,7 @@ from analytics.evm import KPI_COLUMNS, ROLLUP_COLUMNS, project_kpis, rollup, rol
 from analytics.health import HEALTH_COLUMNS, project_health
 from analytics.inputs import checked, checked_date
 from analytics.milestones import gate_compliance
+from analytics.overview import Overview, overview_plans
 from analytics.risk import overdue_mitigations, risk_matrix
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -29,28 +30,33 @@ PROJECT_ID_COLUMNS = ("project_id", "code", "name", "department_code", "departme
 
 @dataclass(frozen=True)
 class KpiInputs:
-    """The loaded frames (data_access.queries.portfolio.kpi_queries gives exactly these names)."""
+    """The loaded frames (data_access.queries.portfolio.kpi_queries gives exactly these names).
+
+    The first seven are needed for everything; a section whose own frames are left out
+    (None) is not computed and is None in the KpiSet: the overview page reads no assignments.
+    """
 
     projects: Frame
     costs: Frame
     progress: Frame
     milestones: Frame
-    deliverables: Frame
     risks: Frame
     status_reports: Frame
     thresholds: pl.DataFrame
-    assignments: Frame
-    people: Frame
-    objectives: Frame
-    contributions: Frame
+    deliverables: Frame | None = None
+    assignments: Frame | None = None
+    people: Frame | None = None
+    objectives: Frame | None = None
+    contributions: Frame | None = None
 
     @classmethod
-    def from_mapping(cls, frames: Mapping[str, Frame]) -> KpiInputs:
-        """Pick this class's frames out of a larger mapping; a missing one is a clear error."""
-        missing = [f.name for f in fields(cls) if f.name not in frames]
+    def from_mapping(cls, frames: Mapping[str, Frame], *, full: bool = True) -> KpiInputs:
+        """Pick this class's frames out of a mapping; with ``full`` a missing one is an error."""
+        needed = [f.name for f in fields(cls) if full or f.default is MISSING]
+        missing = [name for name in needed if name not in frames]
         if missing:
             raise ValueError(f"the KPI set needs these frames too: {', '.join(missing)}")
-        return cls(**{f.name: frames[f.name] for f in fields(cls)})
+        return cls(**{f.name: frames[f.name] for f in fields(cls) if f.name in frames})
 
 
 @dataclass(frozen=True)
@@ -58,28 +64,33 @@ class KpiSet:
     """Every KPI table at ``as_of`` (collected polars DataFrames)."""
 
     as_of: date
-    projects: pl.DataFrame            # one row a project: EVM, earned schedule, health, alignment, gates
+    overview: Overview                # the executive overview's tables (analytics.overview)
+    projects: pl.DataFrame            # a row a project: EVM, earned schedule, health (+ below)
     departments: pl.DataFrame         # department_code, department + evm.ROLLUP_COLUMNS
-    objectives: pl.DataFrame          # objective_id, objective_code, objective + ROLLUP_COLUMNS
     portfolio: pl.DataFrame           # one row: ROLLUP_COLUMNS
     alerts: pl.DataFrame              # drift.ALERT_COLUMNS
-    gates: pl.DataFrame               # milestones.COMPLIANCE_COLUMNS
-    capacity_by_role: pl.DataFrame    # role + capacity.METRIC_COLUMNS
-    capacity_by_team: pl.DataFrame    # team + capacity.METRIC_COLUMNS
-    capacity_by_person: pl.DataFrame  # person_id, name, role, team + capacity.METRIC_COLUMNS
     risk_matrix: pl.DataFrame         # risk.MATRIX_COLUMNS, all 25 cells
     overdue_mitigations: pl.DataFrame  # risk.OVERDUE_COLUMNS
-    investment_mix: pl.DataFrame      # alignment.MIX_COLUMNS
-    without_objective: pl.DataFrame   # alignment.WITHOUT_OBJECTIVE_COLUMNS
+    # Sections that need more frames (None when their frames were not given):
+    objectives: pl.DataFrame | None = None          # objective_id, objective_code, objective + ROLLUP
+    gates: pl.DataFrame | None = None               # milestones.COMPLIANCE_COLUMNS
+    capacity_by_role: pl.DataFrame | None = None    # role + capacity.METRIC_COLUMNS
+    capacity_by_team: pl.DataFrame | None = None    # team + capacity.METRIC_COLUMNS
+    capacity_by_person: pl.DataFrame | None = None  # person_id, name, role, team + METRIC_COLUMNS
+    investment_mix: pl.DataFrame | None = None      # alignment.MIX_COLUMNS
+    without_objective: pl.DataFrame | None = None   # alignment.WITHOUT_OBJECTIVE_COLUMNS
 
     def table(self, by: str) -> pl.DataFrame:
         """The EVM table at one grain: 'project', 'department' or 'objective' (+ a total row)."""
         if by not in GRAINS:
             raise ValueError(f"unknown grain {by!r}: choose one of {', '.join(GRAINS)}")
         if by == "project":
+            extra = ["alignment_score"] if "alignment_score" in self.projects.columns else []
             return self.projects.select("code", "name", "department", "status", *PROJECT_EVM_COLUMNS,
-                                        *ES_COLUMNS[:-1], "overall_rag", "alignment_score")
+                                        *ES_COLUMNS[:-1], "overall_rag", *extra)
         frame = self.departments if by == "department" else self.objectives
+        if frame is None:
+            raise ValueError("the objective grain needs the objectives and contributions frames")
         key = "department" if by == "department" else "objective"
         total = self.portfolio.with_columns(pl.lit("Portfolio").alias(key))
         return pl.concat([frame.select(key, *ROLLUP_COLUMNS), total.select(key, *ROLLUP_COLUMNS)],
@@ -95,57 +106,66 @@ def _department_filter(codes: list[str] | None) -> pl.Expr:
 
 
 def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | None = None,
-            alert_periods: int = 3) -> KpiSet:
+            alert_periods: int = 3, top_n: int = 10) -> KpiSet:
     """All KPI tables at as_of for the projects of department_codes (all when None), collected once."""
     as_of = checked_date(as_of)
     projects = checked("projects", inputs.projects).filter(_department_filter(department_codes))
     costs, progress = checked("costs", inputs.costs), checked("progress", inputs.progress)
     milestones, risks = checked("milestones", inputs.milestones), checked("risks", inputs.risks)
     reports = checked("status_reports", inputs.status_reports)
-    deliverables = checked("deliverables", inputs.deliverables)
-    people = checked("people", inputs.people)
-    objectives_in = checked("objectives", inputs.objectives)
     ids = projects.select(pl.col("id").alias("project_id"))
-    assignments = checked("assignments", inputs.assignments).join(ids, on="project_id", how="semi")
-    contributions = checked("contributions", inputs.contributions).join(ids, on="project_id",
-                                                                        how="semi")
 
     kpis = add_earned_schedule(project_kpis(projects, costs, progress, as_of=as_of), costs,
                                as_of=as_of)
     health = project_health(kpis, milestones, risks, reports, inputs.thresholds, as_of=as_of)
-    aligned = alignment(projects, contributions, objectives_in).select(
-        "project_id", "alignment_score", "objectives_served", "serves_no_objective")
-    compliance = gate_compliance(milestones, deliverables, projects)
-    objectives = objectives_in.select(pl.col("id").alias("objective_id"),
-                                                 pl.col("code").alias("objective_code"),
-                                                 pl.col("name").alias("objective"))
-    per_project = (
-        health.with_columns(pl.col("id").alias("project_id"))
-        .select(*PROJECT_ID_COLUMNS, "bac", *KPI_COLUMNS, *ES_COLUMNS, *HEALTH_COLUMNS)
-        .join(aligned, on="project_id", how="left")
-        .join(compliance.projects.drop("code", "name"), on="project_id", how="left")
-        .sort("code")
-    )
-    plans = {
-        "projects": per_project,
+    per_project = (health.with_columns(pl.col("id").alias("project_id"))
+                   .select(*PROJECT_ID_COLUMNS, "bac", *KPI_COLUMNS, *ES_COLUMNS, *HEALTH_COLUMNS))
+    plans: dict[str, pl.LazyFrame] = {
+        f"overview.{name}": plan for name, plan in overview_plans(
+            kpis, health, projects, milestones, risks, as_of=as_of, top_n=top_n).items()}
+    plans |= {
         "departments": rollup(kpis, ["department_code", "department"]),
-        "objectives": objectives.join(rollup_by_objective(kpis, contributions), on="objective_id",
-                                      how="right").select("objective_id", "objective_code",
-                                                          pl.col("objective").fill_null("unaligned"),
-                                                          *ROLLUP_COLUMNS)
-                                                  .sort("objective_code", nulls_last=True),
         "portfolio": rollup(kpis, []),
         "alerts": drift_alerts(projects, costs, progress, reports, as_of=as_of,
                                thresholds=inputs.thresholds, periods=alert_periods),
-        "gates": compliance.gates,
-        "capacity_by_role": capacity_by_role(assignments, people),
-        "capacity_by_team": capacity_by_team(assignments, people),
-        "capacity_by_person": capacity_by_person(assignments, people),
         "risk_matrix": risk_matrix(risks, as_of=as_of, projects=projects),
         "overdue_mitigations": overdue_mitigations(risks, projects, as_of),
-        "investment_mix": investment_mix(projects, contributions, objectives_in),
-        "without_objective": projects_without_objective(projects, contributions,
-                                                        objectives=objectives_in),
     }
-    collected = pl.collect_all(list(plans.values()))
-    return KpiSet(as_of=as_of, **dict(zip(plans, collected, strict=True)))
+    if inputs.objectives is not None and inputs.contributions is not None:
+        objectives_in = checked("objectives", inputs.objectives)
+        contributions = checked("contributions", inputs.contributions).join(
+            ids, on="project_id", how="semi")
+        aligned = alignment(projects, contributions, objectives_in).select(
+            "project_id", "alignment_score", "objectives_served", "serves_no_objective")
+        per_project = per_project.join(aligned, on="project_id", how="left")
+        names = objectives_in.select(pl.col("id").alias("objective_id"),
+                                     pl.col("code").alias("objective_code"),
+                                     pl.col("name").alias("objective"))
+        plans |= {
+            "objectives": names.join(rollup_by_objective(kpis, contributions), on="objective_id",
+                                     how="right")
+            .select("objective_id", "objective_code", pl.col("objective").fill_null("unaligned"),
+                    *ROLLUP_COLUMNS)
+            .sort("objective_code", nulls_last=True),
+            "investment_mix": investment_mix(projects, contributions, objectives_in),
+            "without_objective": projects_without_objective(projects, contributions,
+                                                            objectives=objectives_in),
+        }
+    if inputs.deliverables is not None:
+        compliance = gate_compliance(milestones, checked("deliverables", inputs.deliverables),
+                                     projects)
+        per_project = per_project.join(compliance.projects.drop("code", "name"), on="project_id",
+                                       how="left")
+        plans["gates"] = compliance.gates
+    if inputs.assignments is not None and inputs.people is not None:
+        assignments = checked("assignments", inputs.assignments).join(ids, on="project_id",
+                                                                       how="semi")
+        people = checked("people", inputs.people)
+        plans |= {"capacity_by_role": capacity_by_role(assignments, people),
+                  "capacity_by_team": capacity_by_team(assignments, people),
+                  "capacity_by_person": capacity_by_person(assignments, people)}
+    plans["projects"] = per_project.sort("code")
+    collected = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
+    view = Overview(as_of=as_of, **{k.removeprefix("overview."): collected.pop(k)
+                                    for k in list(collected) if k.startswith("overview.")})
+    return KpiSet(as_of=as_of, overview=view, **collected)

@@ -68,24 +68,15 @@ def _department_filter(codes: list[str] | None) -> pl.Expr:
     return pl.col("department_code").is_in(list(codes))
 
 
-def overview(projects: Frame, costs: Frame, progress: Frame, milestones: Frame, risks: Frame,
-             status_reports: Frame, thresholds: pl.DataFrame, *, as_of: date,
-             department_codes: list[str] | None = None, top_n: int = 10,
-             gate_days: int = 30) -> Overview:
-    """All overview tables at as_of for ``department_codes`` (None: all), collected once."""
-    as_of = checked_date(as_of)
+def overview_plans(kpis: pl.LazyFrame, health: pl.LazyFrame, projects: pl.LazyFrame,
+                   milestones: pl.LazyFrame, risks: pl.LazyFrame, *, as_of: date, top_n: int = 10,
+                   gate_days: int = 30) -> dict[str, pl.LazyFrame]:
+    """The overview's tables as lazy plans, from project KPIs and health already planned."""
     if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 0:
         raise ValueError(f"top_n must be a whole number >= 0, got {top_n!r}")
-    scoped = checked("projects", projects).filter(_department_filter(department_codes))
-    costs, progress = checked("costs", costs), checked("progress", progress)
-    milestones, risks = checked("milestones", milestones), checked("risks", risks)
-    status_reports = checked("status_reports", status_reports)
-
-    kpis = project_kpis(scoped, costs, progress, as_of=as_of)
-    health = project_health(kpis, milestones, risks, status_reports, thresholds, as_of=as_of)
     active = kpis.select((pl.col("status") == "active").sum().cast(pl.Int64).alias("active"))
-    live = scoped.filter(pl.col("status").is_in(LIVE_STATUSES))
-    plans = {
+    live = projects.filter(pl.col("status").is_in(LIVE_STATUSES))
+    return {
         "totals": rollup(kpis, []).join(active, how="cross").select(TOTALS_COLUMNS),
         "by_status": count_in_buckets(kpis, "status", STATUSES),
         "by_health": count_in_buckets(
@@ -100,8 +91,24 @@ def overview(projects: Frame, costs: Frame, progress: Frame, milestones: Frame, 
                             .sort("cpi", "code", nulls_last=True)
                             .select(IN_TROUBLE_COLUMNS),
         "top_risks": top_risks(risks, live, top_n, as_of=as_of),
-        "gates_due": gates_due(milestones, scoped, as_of, gate_days),
-        "overdue_gates": overdue_gates(milestones, scoped, as_of),
+        "gates_due": gates_due(milestones, projects, as_of, gate_days),
+        "overdue_gates": overdue_gates(milestones, projects, as_of),
     }
+
+
+def overview(projects: Frame, costs: Frame, progress: Frame, milestones: Frame, risks: Frame,
+             status_reports: Frame, thresholds: pl.DataFrame, *, as_of: date,
+             department_codes: list[str] | None = None, top_n: int = 10,
+             gate_days: int = 30) -> Overview:
+    """All overview tables at as_of for ``department_codes`` (None: all), collected once."""
+    as_of = checked_date(as_of)
+    scoped = checked("projects", projects).filter(_department_filter(department_codes))
+    costs, progress = checked("costs", costs), checked("progress", progress)
+    milestones, risks = checked("milestones", milestones), checked("risks", risks)
+    status_reports = checked("status_reports", status_reports)
+    kpis = project_kpis(scoped, costs, progress, as_of=as_of)
+    health = project_health(kpis, milestones, risks, status_reports, thresholds, as_of=as_of)
+    plans = overview_plans(kpis, health, scoped, milestones, risks, as_of=as_of, top_n=top_n,
+                           gate_days=gate_days)
     frames = pl.collect_all(list(plans.values()))
     return Overview(as_of=as_of, **dict(zip(plans, frames)))

@@ -85,3 +85,22 @@ def render_gates(gates: pl.DataFrame, *, days_column: str, empty: str, key: str)
     view = gates.select("forecast_date", days_column, "project_code", "project_name", "gate",
                         "gate_type", "slip_days")
     st.dataframe(view, key=key, hide_index=True, width="stretch", column_config=GATE_CONFIG)
+
+
+ALERT_LABELS = {"cpi_trend": "CPI trend", "spi_t_trend": "SPI(t) trend",
+                "repeated_slip": "Repeated slip", "forecast_overrun": "Forecast overrun"}
+
+
+def render_alerts(alerts: pl.DataFrame, *, key: str) -> None:
+    """Drift alerts with their evidence, red first (analytics.drift)."""
+    if alerts.is_empty():
+        st.success("No drift alert: no worsening trend, repeated slip or forecast overrun.")
+        return
+    view = alerts.with_columns(
+        pl.col("alert").replace_strict(ALERT_LABELS, default=pl.col("alert")),
+        pl.col("severity").replace_strict(RAG_ICON, default=pl.col("severity")),
+    ).select("severity", "code", "name", "alert", "evidence")
+    st.dataframe(view, key=key, hide_index=True, width="stretch", column_config={
+        "severity": "Severity", "code": "Code", "name": "Project", "alert": "Alert",
+        "evidence": st.column_config.TextColumn("Evidence", width="large"),
+    })

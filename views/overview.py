@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from analytics.overview import overview
+from analytics.kpis import KpiInputs, kpi_set
 from components import figures, loaders
 from components.access import PAGE_ROLES
 from components.filters import describe_filters, render_department_filter
-from components.overview_view import render_gates, render_in_trouble, render_kpi_tiles, render_top_risks
+from components.overview_view import (render_alerts, render_gates, render_in_trouble,
+                                      render_kpi_tiles, render_top_risks)
 from components.format import date
 from components.session import require_role
 from data_access.engine import get_engine
@@ -29,8 +30,11 @@ if frames.projects.is_empty():
     st.info("No project to show yet. Import a portfolio, or run `pmo seed` for the demo.")
     st.stop()
 
-o = overview(frames.projects, frames.costs, frames.progress, frames.milestones, frames.risks,
-             frames.status_reports, frames.thresholds, as_of=as_of, department_codes=selected or None)
+kpis = kpi_set(KpiInputs(projects=frames.projects, costs=frames.costs, progress=frames.progress,
+                         milestones=frames.milestones, risks=frames.risks,
+                         status_reports=frames.status_reports, thresholds=frames.thresholds),
+               as_of=as_of, department_codes=selected or None)
+o = kpis.overview
 render_kpi_tiles(o.totals, symbol)
 
 left, right = st.columns(2)
@@ -40,6 +44,8 @@ st.plotly_chart(figures.budget_by_department(o.by_department, symbol), key="fig_
 
 st.subheader("Projects in trouble")
 render_in_trouble(o.in_trouble, settings.currency, key="tbl_trouble")
+st.subheader("Drift alerts for governance")
+render_alerts(kpis.alerts, key="tbl_alerts")
 st.subheader("Top risks by exposure")
 render_top_risks(o.top_risks, settings.currency, key="tbl_risks")
 left, right = st.columns(2)

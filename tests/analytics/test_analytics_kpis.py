@@ -130,3 +130,29 @@ def test_a_frame_missing_a_column_is_named():
     bad = inputs(people=frame(s.PEOPLE).drop("monthly_capacity_hours"))
     with pytest.raises(ValueError, match="people.*monthly_capacity_hours"):
         kpi_set(bad, as_of=AS_OF)
+
+
+def test_the_overview_section_equals_the_overview_entry_point(kset):
+    from polars.testing import assert_frame_equal
+
+    from analytics.overview import overview
+
+    i = inputs()
+    direct = overview(i.projects, i.costs, i.progress, i.milestones, i.risks, i.status_reports,
+                      i.thresholds, as_of=AS_OF)
+    for name in ("totals", "by_status", "by_health", "by_department", "in_trouble", "top_risks",
+                 "gates_due", "overdue_gates"):
+        assert_frame_equal(getattr(kset.overview, name), getattr(direct, name))
+
+
+def test_sections_without_their_frames_are_left_out():
+    base = inputs()
+    minimal = KpiInputs(projects=base.projects, costs=base.costs, progress=base.progress,
+                        milestones=base.milestones, risks=base.risks,
+                        status_reports=base.status_reports, thresholds=base.thresholds)
+    kset = kpi_set(minimal, as_of=AS_OF)
+    assert kset.capacity_by_role is None and kset.objectives is None and kset.gates is None
+    assert kset.portfolio["cpi"][0] == pytest.approx(1600 / 1700)
+    assert "alignment_score" not in kset.table("project").columns
+    with pytest.raises(ValueError, match="objective grain needs"):
+        kset.table("objective")

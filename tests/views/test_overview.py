@@ -40,6 +40,7 @@ def test_each_role_signs_in_and_sees_its_own_portfolio(app_env, username):
     assert metrics["Projects"] == f"{frames.projects.height:,}"
     assert metrics["Portfolio CPI"] == f"{expected.totals['cpi'][0]:.2f}"
     assert len(at.get("plotly_chart")) == 3
+    assert "Drift alerts for governance" in [h.value for h in at.subheader]
     assert f"Signed in as **" in at.sidebar.caption[0].value
 
 
