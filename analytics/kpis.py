@@ -13,6 +13,7 @@ from analytics.alignment import alignment, investment_mix, projects_without_obje
 from analytics.capacity import capacity_by_person, capacity_by_role, capacity_by_team
 from analytics.drift import drift_alerts
 from analytics.earned_schedule import ES_COLUMNS, add_earned_schedule
+from analytics.filters import PortfolioFilter
 from analytics.evm import KPI_COLUMNS, ROLLUP_COLUMNS, project_kpis, rollup, rollup_by_objective
 from analytics.health import HEALTH_COLUMNS, project_health
 from analytics.inputs import checked, checked_date
@@ -106,10 +107,15 @@ def _department_filter(codes: list[str] | None) -> pl.Expr:
 
 
 def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | None = None,
-            alert_periods: int = 3, top_n: int = 10) -> KpiSet:
-    """All KPI tables at as_of for the projects of department_codes (all when None), collected once."""
+            portfolio_filter: PortfolioFilter | None = None, alert_periods: int = 3,
+            top_n: int = 10) -> KpiSet:
+    """All KPI tables at as_of for the projects kept by the filters (all when None), collected once."""
     as_of = checked_date(as_of)
     projects = checked("projects", inputs.projects).filter(_department_filter(department_codes))
+    if portfolio_filter is not None and not portfolio_filter.is_empty:
+        kept = portfolio_filter.project_ids(projects, inputs.contributions, inputs.objectives)
+        projects = projects.join(kept.select(pl.col("project_id").alias("id")), on="id",
+                                 how="semi")
     costs, progress = checked("costs", inputs.costs), checked("progress", inputs.progress)
     milestones, risks = checked("milestones", inputs.milestones), checked("risks", inputs.risks)
     reports = checked("status_reports", inputs.status_reports)

@@ -8,7 +8,10 @@ import datetime as dt
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access.queries.portfolio import PortfolioFrames, data_version, load_portfolio
+from analytics.filters import PortfolioFilter
+from analytics.kpis import KpiInputs, KpiSet, kpi_set
+from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
+                                           load_portfolio)
 from data_access.scope import Scope
 
 
@@ -29,3 +32,29 @@ def portfolio(engine: Engine, scope: Scope) -> PortfolioFrames:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+@st.cache_data(ttl=900, max_entries=16, show_spinner="Loading the portfolio…")
+def _kpi_frames(db_url: str, scope_key: str, version: int, _engine: Engine, _scope: Scope) -> dict:
+    return load_kpi_frames(_engine, _scope)
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner="Computing the KPIs…")
+def _kpis(db_url: str, scope_key: str, version: int, as_of: dt.date, filters: PortfolioFilter,
+          _engine: Engine, _scope: Scope) -> KpiSet:
+    frames = _kpi_frames(db_url, scope_key, version, _engine, _scope)
+    return kpi_set(KpiInputs.from_mapping(frames), as_of=as_of, portfolio_filter=filters)
+
+
+def kpi_frames(engine: Engine, scope: Scope) -> dict:
+    """Every frame of the KPI set that ``scope`` may see (cached per scope and data version)."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _kpi_frames(url, scope.cache_key, current_data_version(engine), engine, scope)
+
+
+def kpis(engine: Engine, scope: Scope, *, as_of: dt.date,
+         filters: PortfolioFilter | None = None) -> KpiSet:
+    """The full KPI set ``scope`` may see, cached per scope, data version, date and filters."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _kpis(url, scope.cache_key, current_data_version(engine), as_of,
+                 filters or PortfolioFilter(), engine, scope)

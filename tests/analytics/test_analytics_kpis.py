@@ -156,3 +156,11 @@ def test_sections_without_their_frames_are_left_out():
     assert "alignment_score" not in kset.table("project").columns
     with pytest.raises(ValueError, match="objective grain needs"):
         kset.table("objective")
+
+
+def test_portfolio_filter_keeps_the_projects_it_names():
+    from analytics.filters import PortfolioFilter
+
+    kset = kpi_set(inputs(), as_of=AS_OF, portfolio_filter=PortfolioFilter(objectives=("O1",)))
+    assert kset.projects["code"].to_list() == ["P1"]          # only P1 serves O1
+    assert kset.portfolio["cpi"][0] == pytest.approx(0.75)
