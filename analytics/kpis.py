@@ -18,7 +18,7 @@ from analytics.evm import KPI_COLUMNS, ROLLUP_COLUMNS, project_kpis, rollup, rol
 from analytics.health import HEALTH_COLUMNS, project_health
 from analytics.inputs import checked, checked_date
 from analytics.milestones import gate_compliance
-from analytics.overview import Overview, overview_plans
+from analytics.overview import Overview, department_filter, overview_plans
 from analytics.risk import overdue_mitigations, risk_matrix
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -98,20 +98,12 @@ class KpiSet:
                          how="vertical_relaxed")
 
 
-def _department_filter(codes: list[str] | None) -> pl.Expr:
-    if codes is None:
-        return pl.lit(True)
-    if isinstance(codes, str) or not all(isinstance(c, str) for c in codes):
-        raise TypeError("department_codes must be a list of department codes (strings) or None")
-    return pl.col("department_code").is_in(list(codes))
-
-
 def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | None = None,
             portfolio_filter: PortfolioFilter | None = None, alert_periods: int = 3,
             top_n: int = 10) -> KpiSet:
     """All KPI tables at as_of for the projects kept by the filters (all when None), collected once."""
     as_of = checked_date(as_of)
-    projects = checked("projects", inputs.projects).filter(_department_filter(department_codes))
+    projects = checked("projects", inputs.projects).filter(department_filter(department_codes))
     if portfolio_filter is not None and not portfolio_filter.is_empty:
         kept = portfolio_filter.project_ids(projects, inputs.contributions, inputs.objectives)
         projects = projects.join(kept.select(pl.col("project_id").alias("id")), on="id",

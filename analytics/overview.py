@@ -60,7 +60,8 @@ def count_in_buckets(frame: pl.LazyFrame, column: str, buckets: tuple[str, ...])
             .select(column, "projects"))
 
 
-def _department_filter(codes: list[str] | None) -> pl.Expr:
+def department_filter(codes: list[str] | None) -> pl.Expr:
+    """department_code ∈ codes (every project when codes is None)."""
     if codes is None:
         return pl.lit(True)
     if isinstance(codes, str) or not all(isinstance(c, str) for c in codes):
@@ -102,7 +103,7 @@ def overview(projects: Frame, costs: Frame, progress: Frame, milestones: Frame, 
              gate_days: int = 30) -> Overview:
     """All overview tables at as_of for ``department_codes`` (None: all), collected once."""
     as_of = checked_date(as_of)
-    scoped = checked("projects", projects).filter(_department_filter(department_codes))
+    scoped = checked("projects", projects).filter(department_filter(department_codes))
     costs, progress = checked("costs", costs), checked("progress", progress)
     milestones, risks = checked("milestones", milestones), checked("risks", risks)
     status_reports = checked("status_reports", status_reports)
