@@ -18,9 +18,21 @@ class PageSpec:
     default: bool = False
 
 
+EXEC_PMO = frozenset({"executive", "pmo"})
+EXEC_PMO_MANAGER = frozenset({"executive", "pmo", "manager"})
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/overview.py", "Executive overview", ":material/dashboard:", ALL_ROLES,
              "overview", default=True),
+    PageSpec("views/portfolio.py", "Portfolio", ":material/table_view:", EXEC_PMO_MANAGER,
+             "portfolio"),
+    PageSpec("views/project.py", "Project", ":material/folder_open:", EXEC_PMO_MANAGER, "project"),
+    PageSpec("views/alignment.py", "Strategic alignment", ":material/target:", EXEC_PMO,
+             "alignment"),
+    PageSpec("views/resources.py", "Resource arbitration", ":material/groups:", EXEC_PMO,
+             "resources"),
+    PageSpec("views/risks.py", "Risk heatmap", ":material/grid_on:", EXEC_PMO_MANAGER, "risks"),
+    PageSpec("views/governance.py", "Governance", ":material/gavel:", EXEC_PMO, "governance"),
 )
 
 PAGE_ROLES = {spec.url_path: spec.roles for spec in PAGES}

@@ -14,18 +14,41 @@ from components.url_state import seed_multi
 DEPARTMENT_KEY = "department"
 
 
-def render_department_filter(options: Mapping[str, str], *, key: str = DEPARTMENT_KEY) -> list[str]:
-    """Multiselect of department codes (labelled by name), kept in the URL as ``?department=``.
+def unique_labels(options: Mapping[str, str]) -> dict[str, str]:
+    """value -> label, a label repeated for several values made unique by its value."""
+    seen: dict[str, int] = {}
+    for label in options.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {v: (label if seen[label] == 1 else f"{label} ({v})") for v, label in options.items()}
 
-    Codes in the URL that this user may not see are dropped with a notice that does not name them.
+
+def bound_multiselect(label: str, options: Mapping[str, str], *, key: str,
+                      placeholder: str) -> tuple[list[str], bool]:
+    """A multiselect kept in the URL as ``?key=<label>``; returns (values chosen, link dropped some).
+
+    Streamlit matches a bound widget's URL value against the *displayed* option, so the options
+    are the labels themselves (readable links) and are mapped back to values here. A remembered
+    link may also name values (codes typed by hand); those are accepted too.
     """
-    codes = list(options)
-    if seed_multi(key, codes):
+    labels = unique_labels(options)
+    by_label = {shown: value for value, shown in labels.items()}
+    dropped = seed_multi(key, by_label, translate=labels)
+    chosen = st.multiselect(label, list(by_label), key=key, bind="query-params",
+                            placeholder=placeholder)
+    return [by_label[c] for c in chosen if c in by_label], bool(dropped)
+
+
+def render_department_filter(options: Mapping[str, str], *, key: str = DEPARTMENT_KEY) -> list[str]:
+    """Department codes chosen by name, kept in the URL as ``?department=<name>``.
+
+    Departments in the link that this user may not see are dropped with a notice that does not
+    name them.
+    """
+    chosen, dropped = bound_multiselect("Department", options, key=key,
+                                        placeholder="All departments")
+    if dropped:
         st.warning("The link named a department that is not available to you; it was left out.")
-    return st.multiselect(
-        "Department", codes, format_func=lambda c: options.get(c, c), key=key,
-        bind="query-params", placeholder="All departments",
-    )
+    return chosen
 
 
 def describe_filters(selected: Sequence[str], options: Mapping[str, str], *, scoped: bool) -> str:
@@ -59,17 +82,15 @@ def filter_options(frames: Mapping) -> dict[str, dict[str, str]]:
 
 def render_portfolio_filters(options: Mapping[str, Mapping[str, str]], *,
                              keys: Sequence[str] = FILTER_KEYS) -> PortfolioFilter:
-    """Multiselects (bound to the URL as ?department=&objective=&phase=&status=&manager=)."""
+    """Multiselects kept in the URL (?department=&objective=&phase=&status=&manager=, by label)."""
     chosen: dict[str, list[str]] = {}
     dropped = False
     for key in keys:
         if key not in options:
             continue
-        values = list(options[key])
-        dropped |= bool(seed_multi(key, values))
-        chosen[key] = st.multiselect(key.capitalize(), values, key=key, bind="query-params",
-                                     format_func=lambda v, k=key: options[k].get(v, v),
-                                     placeholder=f"Any {key}")
+        chosen[key], lost = bound_multiselect(key.capitalize(), options[key], key=key,
+                                              placeholder=f"Any {key}")
+        dropped |= lost
     if dropped:
         st.warning("The link named a value that is not available to you; it was left out.")
     return PortfolioFilter(

@@ -3,7 +3,7 @@ signs in, then handed to the URL-bound widgets, so a shared link opens the view 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import streamlit as st
 
@@ -24,14 +24,18 @@ def restore_link() -> None:
         st.session_state[RESTORED_KEY] = pending
 
 
-def seed_multi(key: str, allowed: Collection[str]) -> list[str]:
+def seed_multi(key: str, allowed: Collection[str],
+               translate: Mapping[str, str] | None = None) -> list[str]:
     """Seed a URL-bound multiselect from a link remembered across sign-in.
 
+    ``translate`` maps other accepted spellings (a code typed by hand) to the option shown.
     Returns the values the link named that are not allowed (dropped, to be reported).
     """
     restored = st.session_state.get(RESTORED_KEY, {})
     values = restored.pop(key, None)
     if values is None or key in st.session_state:
         return []
+    translate = translate or {}
+    values = [translate.get(v, v) for v in values]
     st.session_state[key] = [v for v in dict.fromkeys(values) if v in allowed]
     return [v for v in values if v not in allowed]
