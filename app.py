@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from components.access import pages_for
+from components.access import PAGES, PageSpec, pages_for
 from components.auth import login_gate
 from components.format import md_escape
 from components.url_state import remember_link, restore_link
@@ -27,9 +27,17 @@ except OperationalError:
              "the app reconnects by itself once the database is back.")
     st.stop()
 
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                   default=spec.default)
+
+
 if user is None:
+    # Every page is declared (hidden, never run) so that a link to /portfolio?... keeps its path
+    # and parameters while the login form is shown; after sign-in the menu is filtered by role.
     remember_link()
-    st.navigation([st.Page(lambda: None, title="Sign in", url_path="sign-in")], position="hidden")
+    st.navigation([_page(spec) for spec in PAGES], position="hidden")
     st.stop()
 
 restore_link()
@@ -38,6 +46,4 @@ with st.sidebar:
     authenticator.logout("Sign out", location="sidebar", key="pmo_logout",
                          callback=lambda _: record_auth_event(engine, user.username, "logout"))
 
-pages = [st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                 default=spec.default) for spec in pages_for(user.role)]
-st.navigation(pages).run()
+st.navigation([_page(spec) for spec in pages_for(user.role)]).run()
