@@ -35,13 +35,16 @@ def _rag(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).replace_strict(RAG_ICON, default="—") for c in columns if c in frame.columns)
 
 
-def render_in_trouble(in_trouble: pl.DataFrame, currency: str, *, key: str) -> None:
+def render_in_trouble(in_trouble: pl.DataFrame, currency: str, *, key: str) -> str | None:
+    """Red projects with their reasons; returns the code of the row the user selected."""
     if in_trouble.is_empty():
         st.success("No project is red on any dimension.")
-        return
-    view = in_trouble.select("code", "name", "department", "manager", "cpi", "spi", "eac", "bac", "reasons")
-    st.dataframe(
-        view, key=key, hide_index=True, width="stretch",
+        return None
+    view = in_trouble.select("code", "name", "department", "manager", "cpi", "spi", "eac", "bac",
+                             "reasons")
+    event = st.dataframe(
+        view, key=key, hide_index=True, width="stretch", on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "code": "Code", "name": "Project", "department": "Department", "manager": "Manager",
             "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
@@ -50,6 +53,8 @@ def render_in_trouble(in_trouble: pl.DataFrame, currency: str, *, key: str) -> N
             "bac": money_column("BAC", currency, help="Budget at completion"),
             "reasons": st.column_config.TextColumn("Why", width="large"),
         })
+    rows = event.selection.rows if event is not None else []
+    return view["code"][rows[0]] if rows else None
 
 
 def render_top_risks(top_risks: pl.DataFrame, currency: str, *, key: str) -> None:

@@ -9,6 +9,7 @@ from components.filters import describe_filters, render_department_filter
 from components.overview_view import (render_alerts, render_gates, render_in_trouble,
                                       render_kpi_tiles, render_top_risks)
 from components.format import date
+from components.portfolio_view import open_project
 from components.session import require_role
 from data_access.engine import get_engine
 from data_access.settings import get_settings
@@ -43,7 +44,12 @@ right.plotly_chart(figures.projects_by_health(o.by_health), key="fig_health")
 st.plotly_chart(figures.budget_by_department(o.by_department, symbol), key="fig_budget")
 
 st.subheader("Projects in trouble")
-render_in_trouble(o.in_trouble, settings.currency, key="tbl_trouble")
+can_open = user.role in PAGE_ROLES["project"]
+if can_open:
+    st.caption("Select a row to open the project.")
+chosen = render_in_trouble(o.in_trouble, settings.currency, key="tbl_trouble")
+if chosen and can_open:
+    open_project(chosen, ("department",))
 st.subheader("Drift alerts for governance")
 render_alerts(kpis.alerts, key="tbl_alerts")
 st.subheader("Top risks by exposure")

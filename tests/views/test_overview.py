@@ -130,3 +130,13 @@ def test_the_app_refuses_to_start_with_a_bad_cookie_key(app_env, monkeypatch, ke
     at.run()
     assert len(at.error) == 1 and message in at.error[0].value
     assert not at.text_input
+
+
+def test_selecting_a_project_in_trouble_opens_its_card(app_env):
+    at = sign_in("pmo")
+    table = next(df for df in at.dataframe if "reasons" in df.value.columns)
+    code = table.value["code"][0]
+    at.session_state["tbl_trouble"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    rerun(at)
+    assert not at.exception
+    assert at.query_params.get("project") in (code, [code])
