@@ -63,14 +63,16 @@ def trend_alerts(series: Frame, column: str, label: str, kind: str, t: Threshold
     found = (
         series.lazy().group_by("id")
         .agg(value.sort_by("status_date").last().alias("value"),
-             t.shown_text(value).fill_null("n/a").sort_by("status_date").str.join(" → ")
-             .alias("_values"),
+             value.sort_by("status_date").alias("_series"),
              (t.shown(value).sort_by("status_date").diff() < 0).sum().alias("_drops"),
              red.last().fill_null(False).alias("_red_now"),
              (~red.head(n - 1)).any().alias("_was_not_red"))
         .with_columns((pl.col("_drops") == n - 1).alias("_declining"),
                       (pl.col("_red_now") & pl.col("_was_not_red")).alias("_crossed"))
         .filter(pl.col("_declining") | pl.col("_crossed"))
+        # the values as words only for the alerts that fire (a small share of the projects)
+        .with_columns(pl.col("_series").list.eval(t.shown_text(pl.element()).fill_null("n/a"))
+                      .list.join(" → ").alias("_values"))
     )
     reasons = pl.concat_str(
         [pl.when(pl.col("_declining")).then(pl.lit("declining every month")),
@@ -111,8 +113,10 @@ def repeated_slips(reports: Frame, t: Threshold) -> pl.LazyFrame:
         .group_by("project_id")
         .agg((pl.len() - 1 - idx.filter(~later).max()).alias("_moves"),
              (run.last() - run.first()).dt.total_days().cast(pl.Float64).alias("value"),
-             run.dt.to_string("%Y-%m-%d").str.join(" → ").alias("_dates"))
+             run.alias("_run"))
         .filter(pl.col("_moves") >= 2)
+        .with_columns(pl.col("_run").list.eval(pl.element().dt.to_string("%Y-%m-%d"))
+                      .list.join(" → ").alias("_dates"))
         .select(pl.col("project_id").alias("id"), pl.lit("repeated_slip").alias("alert"),
                 pl.when(t.rag(pl.col("value")) == "red").then(pl.lit("red"))
                 .otherwise(pl.lit("amber")).alias("severity"),
@@ -170,7 +174,8 @@ def drift_alerts(projects: Frame, costs: Frame, progress: Frame,
         scoped = scoped.filter(pl.col("status").is_in(list(statuses)))
     ends = month_ends(as_of, periods)
     window = window_label(ends)
-    series = earned_schedule_at(project_kpis_at(scoped, costs, progress, ends), costs)
+    # read by both trend alerts: cache() computes it once in any enclosing plan
+    series = earned_schedule_at(project_kpis_at(scoped, costs, progress, ends), costs).cache()
     reports = _reports(status_reports, as_of)
     alerts = pl.concat([
         trend_alerts(series, "cpi", "CPI", "cpi_trend", t["cpi"], periods, window),

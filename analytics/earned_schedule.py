@@ -110,15 +110,24 @@ def _origins(points: pl.LazyFrame, plan: pl.LazyFrame) -> pl.LazyFrame:
                                                     "first_planned").alias("origin")))
 
 
+def _periods(plan: pl.LazyFrame, origins: pl.LazyFrame) -> pl.LazyFrame:
+    """(project_id, k, planned): each plan month as the period k = month_index + 1 it ends."""
+    return (plan.join(origins, on="project_id", how="inner")
+            .select("project_id", (month_index(pl.col("origin"), pl.col("month")) + 1).alias("k"),
+                    "planned"))
+
+
 def pv_curve(plan: pl.LazyFrame, origins: pl.LazyFrame) -> pl.LazyFrame:
     """(project_id, k, cum_pv, next_k, next_cum_pv): PV_k at each period ending a planned month.
 
     Starts with (k=0, PV 0); next_* are the following row's (null on the last row).
     """
-    rows = (plan.join(origins, on="project_id", how="inner")
-            .with_columns((month_index(pl.col("origin"), pl.col("month")) + 1).alias("k"))
-            .filter(pl.col("k") >= 1)
-            .select("project_id", "k", "planned"))
+    return _curve(_periods(plan, origins), origins)
+
+
+def _curve(periods: pl.LazyFrame, origins: pl.LazyFrame) -> pl.LazyFrame:
+    """pv_curve from _periods: cum_pv = Σ planned of periods 1..k, from a (k=0, PV 0) row."""
+    rows = periods.filter(pl.col("k") >= 1)
     zero = origins.select("project_id", pl.lit(0, pl.Int32).alias("k"),
                           pl.lit(0.0).alias("planned"))
     same_project = pl.col("project_id").shift(-1) == pl.col("project_id")
@@ -130,13 +139,11 @@ def pv_curve(plan: pl.LazyFrame, origins: pl.LazyFrame) -> pl.LazyFrame:
             .drop("planned"))
 
 
-def _plan_extent(plan: pl.LazyFrame, origins: pl.LazyFrame) -> pl.LazyFrame:
+def _plan_extent(periods: pl.LazyFrame) -> pl.LazyFrame:
     """(project_id, total_pv, plan_end): Σ planned and the k of the last month planned > 0."""
-    return (plan.join(origins, on="project_id", how="inner")
-            .group_by("project_id")
+    return (periods.group_by("project_id")
             .agg(pl.col("planned").sum().alias("total_pv"),
-                 (month_index(pl.col("origin"), pl.col("month")) + 1)
-                 .filter(pl.col("planned") > 0).max().alias("plan_end")))
+                 pl.col("k").filter(pl.col("planned") > 0).max().alias("plan_end")))
 
 
 def earned_schedule_at(points: Frame, costs: Frame) -> pl.LazyFrame:
@@ -145,19 +152,23 @@ def earned_schedule_at(points: Frame, costs: Frame) -> pl.LazyFrame:
     One output row per input row; vectorised (one join of the PV curve with the points, a filter
     and a group_by), so the cost is proportional to curve rows × status dates.
     """
-    pts = points.lazy()
-    plan = _monthly_plan(costs)
-    origins = _origins(pts, plan)
-    curve = pv_curve(plan, origins)
-    # C: the last curve row with PV <= EV, per (project, status date).
-    below = (curve.join(pts.select(pl.col("id").alias("project_id"), "status_date", "ev"),
-                        on="project_id", how="inner")
+    # Each of these is read more than once below: cache() computes it once in any enclosing
+    # plan (common-subplan elimination alone misses them once nested in the KPI set's plan).
+    pts = points.lazy().cache()
+    plan = _monthly_plan(costs).cache()
+    origins = _origins(pts, plan).cache()
+    periods = _periods(plan, origins).cache()
+    # C: the last curve row with PV <= EV (the one with the largest k: one plan row per month,
+    # so k is unique within a project), per (project, status date).
+    below = (_curve(periods, origins)
+             .join(pts.select(pl.col("id").alias("project_id"), "status_date", "ev"),
+                   on="project_id", how="inner")
              .filter(pl.col("cum_pv") <= pl.col("ev"))
              .group_by("project_id", "status_date")
-             .agg(pl.col("cum_pv", "next_k", "next_cum_pv").sort_by("k").last()))
+             .agg(pl.col("cum_pv", "next_k", "next_cum_pv").get(pl.col("k").arg_max())))
     return (
         pts.join(origins, left_on="id", right_on="project_id", how="left")
-        .join(_plan_extent(plan, origins), left_on="id", right_on="project_id", how="left")
+        .join(_plan_extent(periods), left_on="id", right_on="project_id", how="left")
         .join(below, left_on=_KEYS, right_on=["project_id", "status_date"], how="left")
         .with_columns(actual_time(), earned_schedule_expr())
         .with_columns(spi_t(), sv_t(), planned_duration(), es_note())
