@@ -19,6 +19,25 @@ st.set_page_config(page_title="PMO Cockpit", page_icon=":material/monitoring:", 
 
 settings = get_settings()
 engine = get_engine(settings.database_url)
+
+
+def _page(spec: PageSpec) -> st.Page:
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                   default=spec.default)
+
+
+def _declare_all_pages() -> None:
+    """Declare every page (hidden, never run): the link's page and parameters stay in the URL."""
+    remember_link()
+    st.navigation([_page(spec) for spec in PAGES], position="hidden")
+
+
+# Before sign-in, the pages are declared FIRST: the browser names the linked page only in the
+# session's first run, and the login widgets (cookie component, pre-login pause) can end that
+# run early; resolved here, the page survives sign-in. The role's own menu comes after a rerun.
+signed_in_before = bool(st.session_state.get("authentication_status"))
+if not signed_in_before:
+    _declare_all_pages()
 try:
     user, authenticator = login_gate(engine, settings)
 except OperationalError:
@@ -27,18 +46,12 @@ except OperationalError:
              "the app reconnects by itself once the database is back.")
     st.stop()
 
-
-def _page(spec: PageSpec) -> st.Page:
-    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                   default=spec.default)
-
-
 if user is None:
-    # Every page is declared (hidden, never run) so that a link to /portfolio?... keeps its path
-    # and parameters while the login form is shown; after sign-in the menu is filtered by role.
-    remember_link()
-    st.navigation([_page(spec) for spec in PAGES], position="hidden")
+    if signed_in_before:
+        _declare_all_pages()
     st.stop()
+if not signed_in_before:
+    st.rerun()  # signed in during this run (form or cookie): show the role's menu and page
 
 restore_link()
 with st.sidebar:
