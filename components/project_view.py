@@ -185,3 +185,19 @@ def describe(row: dict) -> str:
              f"baseline {date(row['baseline_start'])} → {date(row['baseline_end'])}",
              f"forecast end {date(row['forecast_end'])}"]
     return md_escape(" · ".join(p for p in parts if p))
+
+
+def render_lessons(lessons: pl.DataFrame) -> None:
+    """The project's lessons learned (what went well, what went badly, the recommendation)."""
+    if lessons.is_empty():
+        st.info("No lesson recorded for this project yet.")
+        return
+    st.dataframe(
+        lessons.select("recorded_on", "title", "went_well", "went_badly", "recommendation",
+                       "category", "phase"),
+        hide_index=True, width="stretch", key="tbl_lessons",
+        column_config={
+            "recorded_on": st.column_config.DateColumn("Recorded", format="D MMM YYYY"),
+            "title": "Lesson", "went_well": "Went well", "went_badly": "Went badly",
+            "recommendation": "Recommendation", "category": "Category", "phase": "Phase",
+        })

@@ -1,5 +1,5 @@
 """Project card: ?project=CODE chooses the project (only one in the user's scope); EVM S-curve,
-milestones and gates, status-report history, risks, team and dependencies."""
+milestones and gates, status-report history, risks, team, dependencies and lessons learned."""
 
 import polars as pl
 import streamlit as st
@@ -71,3 +71,5 @@ for upstream, title in ((True, "Upstream: this project waits for"), (False, "Dow
     pv.render_dependencies(pv.dependency_effects(frames["dependencies"], projects, pid, upstream=upstream),
                            key=f"tbl_deps_{'up' if upstream else 'down'}",
                            empty="None." if upstream else "None.")
+st.subheader("Lessons learned")
+pv.render_lessons(frames["lessons"].filter(pl.col("project_id") == pid))

@@ -131,6 +131,16 @@ def dependencies_query(scope: Scope) -> Query:
     return stmt, s.DEPENDENCIES
 
 
+def lessons_query(scope: Scope) -> Query:
+    """Lessons learned of the projects in scope (lessons of no project are for everyone)."""
+    le = m.Lesson
+    stmt = (select(le.id, le.project_id, le.title, le.went_well, le.went_badly, le.recommendation,
+                   le.category, le.phase, le.tags, le.recorded_on)
+            .where(le.project_id.in_(_scoped_project_ids(scope)) | le.project_id.is_(None))
+            .order_by(le.recorded_on.desc(), le.id))
+    return stmt, s.LESSONS
+
+
 def thresholds_query() -> Query:
     t = m.Threshold
     stmt = select(t.metric, t.amber, t.red, t.higher_is_worse).order_by(t.metric)
@@ -189,6 +199,10 @@ def dependencies(engine: Engine, scope: Scope) -> pl.DataFrame:
     return read_frame(engine, *dependencies_query(scope))
 
 
+def lessons(engine: Engine, scope: Scope) -> pl.DataFrame:
+    return read_frame(engine, *lessons_query(scope))
+
+
 def thresholds(engine: Engine) -> pl.DataFrame:
     return read_frame(engine, *thresholds_query())
 
@@ -233,6 +247,7 @@ def kpi_queries(scope: Scope) -> dict[str, Query]:
         "assignments": assignments_query(scope), "people": people_query(scope),
         "objectives": objectives_query(), "contributions": contributions_query(scope),
         "dependencies": dependencies_query(scope), "thresholds": thresholds_query(),
+        "lessons": lessons_query(scope),
     }
 
 

@@ -68,3 +68,9 @@ DEPENDENCIES = {
 }
 
 THRESHOLDS = {"metric": pl.String, "amber": pl.Float64, "red": pl.Float64, "higher_is_worse": pl.Boolean}
+
+LESSONS = {
+    "id": pl.Int64, "project_id": pl.Int64, "title": pl.String, "went_well": pl.String,
+    "went_badly": pl.String, "recommendation": pl.String, "category": pl.String,
+    "phase": pl.String, "tags": pl.String, "recorded_on": pl.Date,
+}

@@ -20,7 +20,7 @@ SCOPED = {
     "departments": s.DEPARTMENTS, "projects": s.PROJECTS, "costs": s.COSTS, "progress": s.PROGRESS,
     "milestones": s.MILESTONES, "deliverables": s.DELIVERABLES, "risks": s.RISKS,
     "status_reports": s.STATUS_REPORTS, "assignments": s.ASSIGNMENTS, "people": s.PEOPLE,
-    "contributions": s.CONTRIBUTIONS, "dependencies": s.DEPENDENCIES,
+    "contributions": s.CONTRIBUTIONS, "dependencies": s.DEPENDENCIES, "lessons": s.LESSONS,
 }
 UNSCOPED = {"objectives": s.OBJECTIVES, "thresholds": s.THRESHOLDS}
 STRATEGIES = {"sqlite": ["sqlalchemy", "dbapi"],

@@ -81,6 +81,7 @@ def build_small_portfolio(engine: Engine) -> SmallPortfolio:
         f.make_contribution(s, project=fin1, objective=o2, contribution=0.5)
         f.make_dependency(s, predecessor=it1, successor=it2)
         f.make_dependency(s, predecessor=fin1, successor=fin2, lag_days=5)
+        f.make_lesson(s, project=fin2, title="Book the auditors early")
         uow.audit("fixture.load", detail="small portfolio")
         uow.commit()
         return SmallPortfolio(

@@ -75,7 +75,8 @@ def test_allowed_roles_see_a_card_with_the_kpi_numbers(registered, username):  #
     if risks.height:
         assert set(tables_with(at, "mitigation")[0]["title"]) == set(risks["title"])
     assert [h.value for h in at.subheader][1:] == ["Status reports", "Risks",
-                                                   "Team and assignments", "Dependencies"]
+                                                   "Team and assignments", "Dependencies",
+                                                   "Lessons learned"]
 
 
 @pytest.mark.parametrize("username", ["manager", "head"])
@@ -123,3 +124,15 @@ def test_dependencies_are_listed_both_ways(registered):  # noqa: F811
     upstream = tables_with(at, "effect")[0]
     assert len(upstream) == deps.filter(pl.col("successor_id") == successor).height
     assert upstream["effect"].str.match(r"^(conflict|fits|unknown)").all()
+
+
+def test_the_card_lists_the_projects_lessons_learned(registered):  # noqa: F811
+    frames, _ = expected(registered, "pmo")
+    counts = frames["lessons"].drop_nulls("project_id").group_by("project_id").len()
+    project_id, n = counts.sort("len", "project_id", descending=[True, False]).row(0)
+    code = frames["projects"].filter(frames["projects"]["id"] == project_id)["code"][0]
+    at = open_card(registered, "pmo", code)
+    assert not at.exception
+    assert "Lessons learned" in texts(at)
+    assert len(tables_with(at, "went_well")) == 1
+    assert len(tables_with(at, "went_well")[0]) == n
