@@ -39,3 +39,35 @@ def rerun(at: AppTest) -> AppTest:
     """
     at._finished_page_script_hash = ""
     return at.run()
+
+
+def run_page(slug: str, db_url: str, username: str, query: dict | None = None) -> AppTest:
+    """Run ``views/<slug>.py`` alone, as ``username`` already signed in, with ``query`` in the URL."""
+    from data_access.engine import create_pmo_engine
+    from data_access.users import current_user
+
+    at = AppTest.from_file(page_path(slug), default_timeout=60)
+    engine = create_pmo_engine(db_url)
+    at.session_state["pmo_current_user"] = current_user(engine, username)
+    engine.dispose()
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def frames_and_kpis(db_url: str, username: str, portfolio_filter=None):
+    """(frames, KpiSet) that ``username`` may see today: what every page must show."""
+    import datetime as dt
+
+    from analytics.kpis import KpiInputs, kpi_set
+    from data_access.engine import create_pmo_engine
+    from data_access.queries.portfolio import load_kpi_frames
+    from data_access.users import current_user
+
+    engine = create_pmo_engine(db_url)
+    try:
+        frames = load_kpi_frames(engine, current_user(engine, username).scope)
+        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today(),
+                               portfolio_filter=portfolio_filter)
+    finally:
+        engine.dispose()

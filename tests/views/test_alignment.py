@@ -16,7 +16,7 @@ from components import access
 from data_access.engine import create_pmo_engine
 from data_access.queries.portfolio import load_kpi_frames
 from data_access.users import current_user
-from support.apptest import page_path
+from support.apptest import run_page
 
 ALLOWED, REFUSED = ["exec", "head", "pmo"], ["manager", "viewer"]
 
@@ -28,13 +28,7 @@ def page(app_env, monkeypatch):
         monkeypatch.setitem(access.PAGE_ROLES, "alignment", frozenset({"executive", "pmo"}))
 
     def run(username: str, **query) -> AppTest:
-        engine = create_pmo_engine(app_env)
-        at = AppTest.from_file(page_path("alignment"), default_timeout=60)
-        at.session_state["pmo_current_user"] = current_user(engine, username)
-        engine.dispose()
-        for name, value in query.items():
-            at.query_params[name] = value
-        return at.run()
+        return run_page("alignment", app_env, username, query)
     return run
 
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.filters import PortfolioFilter
-from analytics.kpis import KpiInputs, kpi_set
 from components import access
-from data_access.engine import create_pmo_engine
-from data_access.queries.portfolio import load_kpi_frames
-from data_access.users import current_user
-from support.apptest import page_path, sign_in
+from support.apptest import frames_and_kpis, run_page, sign_in
 
 ALLOWED = frozenset({"executive", "pmo", "manager"})
 PAGE_SPECS = (access.PageSpec("views/portfolio.py", "Portfolio", ":material/table:", ALLOWED, "portfolio"),
@@ -32,24 +26,11 @@ def registered(monkeypatch, app_env):
 
 
 def expected(url: str, username: str, chosen: PortfolioFilter | None = None):
-    engine = create_pmo_engine(url)
-    try:
-        user = current_user(engine, username)
-        frames = load_kpi_frames(engine, user.scope)
-        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today(),
-                               portfolio_filter=chosen)
-    finally:
-        engine.dispose()
+    return frames_and_kpis(url, username, chosen)
 
 
 def open_page(url: str, username: str, query: dict | None = None) -> AppTest:
-    engine = create_pmo_engine(url)
-    at = AppTest.from_file(page_path("portfolio"), default_timeout=60)
-    at.session_state["pmo_current_user"] = current_user(engine, username)
-    engine.dispose()
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.run()
+    return run_page("portfolio", url, username, query)
 
 
 @pytest.mark.parametrize("username", ["exec", "head", "pmo", "manager"])

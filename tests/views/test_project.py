@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.kpis import KpiInputs, kpi_set
 from components.format import money, percent, ratio
-from data_access.engine import create_pmo_engine
-from data_access.queries.portfolio import load_kpi_frames
 from data_access.settings import get_settings
-from data_access.users import current_user
-from support.apptest import page_path
+from support.apptest import frames_and_kpis, run_page
 
 from test_portfolio import registered  # noqa: F401 - the fixture registering the pages
 
@@ -22,22 +16,11 @@ NOT_AVAILABLE = "This project is not available to you."
 
 
 def expected(url: str, username: str):
-    engine = create_pmo_engine(url)
-    try:
-        frames = load_kpi_frames(engine, current_user(engine, username).scope)
-        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today())
-    finally:
-        engine.dispose()
+    return frames_and_kpis(url, username)
 
 
 def open_card(url: str, username: str, code: str | None = None) -> AppTest:
-    engine = create_pmo_engine(url)
-    at = AppTest.from_file(page_path("project"), default_timeout=60)
-    at.session_state["pmo_current_user"] = current_user(engine, username)
-    engine.dispose()
-    if code is not None:
-        at.query_params["project"] = code
-    return at.run()
+    return run_page("project", url, username, None if code is None else {"project": code})
 
 
 def tables_with(at: AppTest, column: str) -> list:

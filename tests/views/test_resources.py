@@ -11,13 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.capacity import capacity, overload_drivers
 from analytics.filters import PortfolioFilter
-from analytics.kpis import KpiInputs, kpi_set
 from analytics.whatif import Scenario, apply_scenario
 from components import access
-from data_access.engine import create_pmo_engine
-from data_access.queries.portfolio import load_kpi_frames
-from data_access.users import current_user
-from support.apptest import page_path
+from support.apptest import frames_and_kpis, run_page
 
 ALLOWED, REFUSED = ["exec", "head", "pmo"], ["manager", "viewer"]
 
@@ -29,24 +25,12 @@ def page(app_env, monkeypatch):
         monkeypatch.setitem(access.PAGE_ROLES, "resources", frozenset({"executive", "pmo"}))
 
     def run(username: str, **query) -> AppTest:
-        engine = create_pmo_engine(app_env)
-        at = AppTest.from_file(page_path("resources"), default_timeout=60)
-        at.session_state["pmo_current_user"] = current_user(engine, username)
-        engine.dispose()
-        for name, value in query.items():
-            at.query_params[name] = value
-        return at.run()
+        return run_page("resources", app_env, username, query)
     return run
 
 
 def expected(url: str, username: str):
-    engine = create_pmo_engine(url)
-    try:
-        frames = load_kpi_frames(engine, current_user(engine, username).scope)
-        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today(),
-                               portfolio_filter=PortfolioFilter())
-    finally:
-        engine.dispose()
+    return frames_and_kpis(url, username, PortfolioFilter())
 
 
 def window(load: pl.DataFrame, months: int = 12) -> pl.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import polars as pl
@@ -10,12 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.filters import PortfolioFilter
-from analytics.kpis import KpiInputs, kpi_set
 from components.access import PAGE_ROLES
-from data_access.engine import create_pmo_engine
-from data_access.queries.portfolio import load_kpi_frames
-from data_access.users import current_user
-from support.apptest import page_path
+from support.apptest import frames_and_kpis, page_path, run_page
 
 ROLES = frozenset({"executive", "pmo", "manager"})
 ALLOWED = ["exec", "head", "pmo", "manager"]
@@ -29,22 +24,11 @@ def registered(monkeypatch):
 
 
 def expected(url: str, username: str, f: PortfolioFilter | None = None):
-    engine = create_pmo_engine(url)
-    try:
-        frames = load_kpi_frames(engine, current_user(engine, username).scope)
-        return kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today(), portfolio_filter=f)
-    finally:
-        engine.dispose()
+    return frames_and_kpis(url, username, f)[1]
 
 
 def open_page(url: str, username: str, **query) -> AppTest:
-    at = AppTest.from_file(page_path("risks"), default_timeout=60)
-    engine = create_pmo_engine(url)
-    at.session_state["pmo_current_user"] = current_user(engine, username)
-    engine.dispose()
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+    return run_page("risks", url, username, query)
 
 
 def heatmap_text(at: AppTest) -> dict[tuple[int, int], str]:
