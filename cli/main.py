@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli import secrets, users
 from cli.kpis import kpis
+from cli.prioritise import prioritise
 from cli.errors import clean_errors, fail
 from data_access.bulk import is_empty, seed_database
 from data_access.demo_accounts import ensure_demo_accounts
@@ -20,6 +21,7 @@ app = typer.Typer(help="PMO Cockpit command line (acts on PMO_DATABASE_URL).", n
 app.add_typer(users.app, name="users")
 app.add_typer(secrets.app, name="secrets")
 app.command("kpis")(kpis)
+app.command("prioritise")(prioritise)
 
 SCALES = ("demo", "S", "M", "L")
 

@@ -33,6 +33,8 @@ PAGES: tuple[PageSpec, ...] = (
              "resources"),
     PageSpec("views/risks.py", "Risk heatmap", ":material/grid_on:", EXEC_PMO_MANAGER, "risks"),
     PageSpec("views/governance.py", "Governance", ":material/gavel:", EXEC_PMO, "governance"),
+    PageSpec("views/prioritise.py", "What-if prioritisation", ":material/tune:", EXEC_PMO,
+             "prioritise"),
 )
 
 PAGE_ROLES = {spec.url_path: spec.roles for spec in PAGES}

@@ -4,12 +4,18 @@ st.cache_data is shared by every user, so the scope key is part of every key."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
 from analytics.filters import PortfolioFilter
+from analytics import optimiser
 from analytics.kpis import KpiInputs, KpiSet, kpi_set
+from analytics.prioritise import ScenarioResult
+from analytics.prioritise import run as run_scenario
+from analytics.scenario import ScenarioParams
 from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
                                            load_portfolio)
 from data_access.scope import Scope
@@ -58,3 +64,35 @@ def kpis(engine: Engine, scope: Scope, *, as_of: dt.date,
     url = engine.url.render_as_string(hide_password=True)
     return _kpis(url, scope.cache_key, current_data_version(engine), as_of,
                  filters or PortfolioFilter(), engine, scope)
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner="Selecting the best portfolio…")
+def _prioritise(db_url: str, scope_key: str, version: int, as_of: dt.date, params_json: str,
+                _engine: Engine, _scope: Scope) -> ScenarioResult:
+    frames = _kpi_frames(db_url, scope_key, version, _engine, _scope)
+    params, _ = ScenarioParams.from_dict(json.loads(params_json))
+    return run_scenario(frames, as_of=as_of, params=params)
+
+
+def prioritise(engine: Engine, scope: Scope, *, as_of: dt.date,
+               params: ScenarioParams) -> ScenarioResult:
+    """One what-if run on the candidates ``scope`` may see, cached per scope, data and params."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _prioritise(url, scope.cache_key, current_data_version(engine), as_of,
+                       json.dumps(params.to_dict(), sort_keys=True), engine, scope)
+
+
+@st.cache_data(ttl=900, max_entries=32, show_spinner="Tracing the efficient frontier…")
+def _frontier(db_url: str, scope_key: str, version: int, as_of: dt.date, params_json: str,
+              _engine: Engine, _scope: Scope) -> pl.DataFrame:
+    params, _ = ScenarioParams.from_dict(json.loads(params_json))
+    result = _prioritise(db_url, scope_key, version, as_of, params_json, _engine, _scope)
+    problem = result.problem
+    return optimiser.frontier(problem, optimiser.frontier_budgets(problem), time_limit=0.5)
+
+
+def frontier(engine: Engine, scope: Scope, *, as_of: dt.date, params: ScenarioParams) -> pl.DataFrame:
+    """The efficient frontier of the scenario's model (best total score per total budget)."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _frontier(url, scope.cache_key, current_data_version(engine), as_of,
+                     json.dumps(params.to_dict(), sort_keys=True), engine, scope)

@@ -24,7 +24,9 @@ def cli_db(tmp_path, monkeypatch):
 def test_init_creates_then_reports_up_to_date(tmp_path, monkeypatch):
     monkeypatch.setenv("PMO_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     first = runner.invoke(app, ["init"])
-    assert first.exit_code == 0 and "schema migrated: empty -> 0001" in first.output
+    from data_access.migrate import head_revision
+
+    assert first.exit_code == 0 and f"schema migrated: empty -> {head_revision()}" in first.output
     second = runner.invoke(app, ["init"])
     assert second.exit_code == 0 and "schema up to date" in second.output
 
@@ -148,3 +150,40 @@ def test_kpis_formats(seeded_db, args, needle):
 def test_kpis_bad_arguments(cli_db, args, message):
     result = runner.invoke(app, args)
     assert result.exit_code == 1 and message in result.output
+
+
+def test_prioritise_prints_every_candidate_computed_by_the_page_code(tmp_path, monkeypatch):
+    import datetime as dt
+    import json
+
+    from analytics.prioritise import run
+    from analytics.scenario import ScenarioParams
+    from data_access.bulk import seed_database
+    from data_access.migrate import upgrade
+    from data_access.queries.portfolio import load_kpi_frames
+    from data_access.scope import SYSTEM
+
+    url = f"sqlite:///{tmp_path / 'prio.db'}"
+    monkeypatch.setenv("PMO_DATABASE_URL", url)
+    engine = get_engine(url)
+    upgrade(engine)
+    seed_database(engine, scale="demo", seed=3, today=dt.date(2026, 11, 25))
+    result = runner.invoke(app, ["prioritise", "--as-of", "2026-11-25", "--budget", "9000000",
+                                 "--weights", "financial=60,risk=0", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    params = ScenarioParams(weights={"alignment": 30, "financial": 60, "risk": 0, "urgency": 15,
+                                     "compliance": 15}, budget=9_000_000.0)
+    want = run(load_kpi_frames(engine, SYSTEM), as_of=dt.date(2026, 11, 25), params=params)
+    assert printed["totals"]["total_score"] == want.totals["total_score"]
+    assert [(p["code"], p["selected"]) for p in printed["projects"]] == \
+        want.table.select("code", "selected").rows()
+    table = runner.invoke(app, ["prioritise", "--as-of", "2026-11-25", "--budget", "9000000",
+                                "--weights", "financial=60,risk=0"])
+    assert table.exit_code == 0 and f"Total score {want.totals['total_score']:.2f}" in table.output
+    for args, message in ((["--weights", "luck=3"], "--weights: 'luck=3' is not NAME=VALUE"),
+                          (["--budget", "lots"], "--budget must be an amount"),
+                          (["--years", "5"], "horizon years ignored"),
+                          (["--format", "xml"], "unknown --format 'xml'")):
+        bad = runner.invoke(app, ["prioritise", *args])
+        assert bad.exit_code == 1 and message in bad.output, bad.output
