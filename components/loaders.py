@@ -88,7 +88,8 @@ def _frontier(db_url: str, scope_key: str, version: int, as_of: dt.date, params_
     params, _ = ScenarioParams.from_dict(json.loads(params_json))
     result = _prioritise(db_url, scope_key, version, as_of, params_json, _engine, _scope)
     problem = result.problem
-    return optimiser.frontier(problem, optimiser.frontier_budgets(problem), time_limit=0.5)
+    return optimiser.frontier(problem, optimiser.frontier_budgets(problem, points=10),
+                              time_limit=0.25)
 
 
 def frontier(engine: Engine, scope: Scope, *, as_of: dt.date, params: ScenarioParams) -> pl.DataFrame:

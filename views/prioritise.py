@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics import optimiser
 from analytics.candidates import horizon
+from analytics.scenario import ScenarioParams
 from components import loaders
 from components import prioritise_state as state
 from components import scenario_panel as panel
@@ -54,7 +55,9 @@ for notice in st.session_state.get("p_notices", []):
 with st.sidebar:
     render_weights()
 years = horizon(as_of, st.session_state.get("p_years", 2)).years
-base = run(state.current(years).with_(forced_in=(), forced_out=(), exclusive=()))
+current = state.current(years)
+base = run(ScenarioParams(horizon_years=current.horizon_years, ponr_pct=current.ponr_pct,
+                          capacity_pct=None))                   # the candidates: weight-free
 labels = dict(zip(base.table["code"], (base.table["code"] + " — " + base.table["name"]).to_list()))
 with st.expander("Constraints", expanded=True):
     render_constraints(years, labels, symbol=symbol)
@@ -85,10 +88,13 @@ if target:
                           explanation_lines(result, explanation, symbol=symbol)))
 
 left, right = st.columns(2)
-left.plotly_chart(frontier_figure(loaders.frontier(engine, user.scope, as_of=as_of, params=params),
-                                  budget=params.budget, total_score=result.exact.total_value,
-                                  total_cost=result.exact.total_cost, symbol=symbol),
-                  key="fig_frontier")
+if left.toggle("Show the efficient frontier", value=True, key="frontier", bind="query-params",
+               help="The best total score for each budget: about ten more solves per change."):
+    left.plotly_chart(frontier_figure(loaders.frontier(engine, user.scope, as_of=as_of,
+                                                       params=params),
+                                      budget=params.budget, total_score=result.exact.total_value,
+                                      total_cost=result.exact.total_cost, symbol=symbol),
+                      key="fig_frontier")
 right.plotly_chart(capacity_figure(result.capacity), key="fig_capacity")
 
 st.subheader("Scenarios")
