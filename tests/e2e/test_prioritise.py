@@ -1,0 +1,48 @@
+"""The prioritisation page in a real browser: a slider changes the selection and the link, and
+the link opened by another user in a fresh browser reproduces the scenario."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from support.browser import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def metric(page, label: str) -> str:
+    block = page.get_by_test_id("stMetric").filter(has_text=label)
+    return block.get_by_test_id("stMetricValue").inner_text()
+
+
+def test_a_slider_changes_the_selection_and_the_shared_link_reproduces_it(app_url, page, browser):
+    page.goto(f"{app_url}/prioritise")
+    sign_in(page, "pmo")
+    page.get_by_role("heading", name="What-if prioritisation").wait_for(timeout=60_000)
+    page.wait_for_url(re.compile(r"w_financial=25"), timeout=60_000)
+    before = metric(page, "Total score")
+    slider = page.get_by_role("slider").nth(1)          # the sidebar's second: financial value
+    slider.focus()
+    for _ in range(8):                                  # 25 -> 65 in steps of 5
+        slider.press("ArrowRight")
+    page.wait_for_url(re.compile(r"w_financial=65"), timeout=60_000)
+    page.wait_for_function(
+        "before => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+        "m => m.innerText.includes('Total score') && !m.innerText.includes(before))",
+        arg=before, timeout=60_000)
+    after, link = metric(page, "Total score"), page.url
+    assert after != before
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        second = other.new_page()
+        second.goto(link)
+        sign_in(second, "exec")
+        second.get_by_role("heading", name="What-if prioritisation").wait_for(timeout=60_000)
+        second.get_by_test_id("stMetric").filter(has_text="Total score").wait_for(timeout=60_000)
+        assert "w_financial=65" in second.url
+        assert metric(second, "Total score") == after
+    finally:
+        other.close()
