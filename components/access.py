@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/governance.py", "Governance", ":material/gavel:", EXEC_PMO, "governance"),
     PageSpec("views/prioritise.py", "What-if prioritisation", ":material/tune:", EXEC_PMO,
              "prioritise"),
+    PageSpec("views/lessons.py", "Lessons learned", ":material/school:", EXEC_PMO_MANAGER,
+             "lessons"),
 )
 
 PAGE_ROLES = {spec.url_path: spec.roles for spec in PAGES}

@@ -201,3 +201,19 @@ def render_lessons(lessons: pl.DataFrame) -> None:
             "title": "Lesson", "went_well": "Went well", "went_badly": "Went badly",
             "recommendation": "Recommendation", "category": "Category", "phase": "Phase",
         })
+
+
+def render_similar_lessons(similar: pl.DataFrame) -> None:
+    """Lessons of other projects (analytics.lessons.similar), each with why it is offered."""
+    if similar.is_empty():
+        st.info("No lesson from a similar project you may see yet.")
+        return
+    lines = []
+    for r in similar.iter_rows(named=True):
+        source = (f"{r['project_code']} · {r['project_name']}" if r["project_code"]
+                  else "organisation-wide")
+        advice = r["recommendation"] or r["went_badly"] or r["went_well"] or ""
+        lines.append(f"- **{md_escape(r['title'])}** ({md_escape(source)}, "
+                     f"{md_escape(r['phase'])}, {date(r['recorded_on'])}): {md_escape(advice)}  \n"
+                     f"  *Offered because: {md_escape(r['reason'])}.*")
+    st.markdown("\n".join(lines))

@@ -4,6 +4,7 @@ milestones and gates, status-report history, risks, team, dependencies and lesso
 import polars as pl
 import streamlit as st
 
+from analytics.lessons import similar
 from analytics.project_curve import project_curve
 from components import loaders
 from components import project_view as pv
@@ -73,3 +74,12 @@ for upstream, title in ((True, "Upstream: this project waits for"), (False, "Dow
                            empty="None." if upstream else "None.")
 st.subheader("Lessons learned")
 pv.render_lessons(frames["lessons"].filter(pl.col("project_id") == pid))
+st.markdown("**Lessons from similar projects**")
+st.caption("Lessons of other projects you may see: same methodology +2, same department +1, "
+           "learned in this project's current phase +1, +1 per tag shared with its own lessons.")
+pv.render_similar_lessons(similar(projects, frames["lessons"], pid).collect())
+manages = user.person_id is not None and projects.filter(
+    pl.col("id") == pid)["manager_id"].to_list() == [user.person_id]
+if user.role in PAGE_ROLES.get("lessons", ()) and (user.role == "pmo" or manages):
+    if st.button("Record a lesson learned", key="record_lesson"):
+        st.switch_page("views/lessons.py", query_params={"project": code})

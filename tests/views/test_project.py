@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.format import money, percent, ratio
+from components.format import date, md_escape, money, percent, ratio
 from data_access.settings import get_settings
 from support.apptest import frames_and_kpis, run_page
 
@@ -119,3 +119,77 @@ def test_the_card_lists_the_projects_lessons_learned(registered):  # noqa: F811
     assert "Lessons learned" in texts(at)
     assert len(tables_with(at, "went_well")) == 1
     assert len(tables_with(at, "went_well")[0]) == n
+
+
+def similar_lines(at: AppTest) -> str:
+    """The markdown of the similar-lessons block, unescaped."""
+    return "\n".join(m.value for m in at.markdown if "Offered because" in m.value)
+
+
+def test_the_card_offers_similar_lessons_with_the_reason(registered, monkeypatch):  # noqa: F811
+    from analytics.lessons import similar
+    from components import access
+
+    monkeypatch.setitem(access.PAGE_ROLES, "lessons", frozenset({"executive", "pmo", "manager"}))
+    frames, _ = expected(registered, "pmo")
+    project = frames["projects"].filter(pl.col("phase") == "execution").row(0, named=True)
+    offered = similar(frames["projects"], frames["lessons"], project["id"]).collect()
+    assert offered.height == 5
+    at = open_card(registered, "pmo", project["code"])
+    assert not at.exception, at.exception
+    assert "**Lessons from similar projects**" in [m.value for m in at.markdown]
+    items = [f"- **{md_escape(r['title'])}** "
+             f"({md_escape(r['project_code'] + ' · ' + r['project_name'])}, "
+             f"{md_escape(r['phase'])}, {date(r['recorded_on'])}): "
+             f"{md_escape(r['recommendation'])}  \n"
+             f"  *Offered because: {md_escape(r['reason'])}.*"
+             for r in offered.iter_rows(named=True)]
+    assert similar_lines(at) == "\n".join(items)           # in the order of the ranking
+    assert at.button(key="record_lesson")  # the PMO may record one from here
+
+
+def test_similar_lessons_respect_the_scope(registered, monkeypatch):  # noqa: F811
+    from components import access
+
+    monkeypatch.setitem(access.PAGE_ROLES, "lessons", frozenset({"executive", "pmo", "manager"}))
+    frames, kpis = expected(registered, "manager")
+    assert frames["lessons"].is_empty()          # the demo manager's projects have no lesson
+    code = kpis.projects["code"][0]
+    at = open_card(registered, "manager", code)
+    assert not at.exception, at.exception
+    assert "No lesson from a similar project you may see yet." in [i.value for i in at.info]
+    assert at.button(key="record_lesson")        # the manager manages it
+    at = open_card(registered, "exec", code)
+    assert not [b for b in at.button if b.key == "record_lesson"]
+
+
+def test_similar_lessons_escape_what_users_typed(registered, monkeypatch, tmp_path):  # noqa: F811
+    import sqlite3
+
+    from data_access import lessons
+    from data_access.engine import create_pmo_engine
+    from data_access.users import current_user
+
+    target = tmp_path / "demo.db"
+    src, dst = sqlite3.connect(registered.removeprefix("sqlite:///")), sqlite3.connect(target)
+    src.backup(dst)
+    dst.execute("DELETE FROM lessons")  # this copy only: the hostile lesson is the one offered
+    dst.commit()
+    dst.close()
+    src.close()
+    url = f"sqlite:///{target}"
+    monkeypatch.setenv("PMO_DATABASE_URL", url)
+    frames, _ = expected(url, "pmo")
+    agile = frames["projects"].filter(pl.col("methodology") == "agile")
+    one, two = agile.head(2).iter_rows(named=True)
+    engine = create_pmo_engine(url)
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**"
+    lessons.add_lesson(engine, current_user(engine, "pmo"), project_id=two["id"], title=hostile,
+                       category="people", phase=one["phase"], recommendation="<script>x</script>",
+                       tags="zz-unique")
+    engine.dispose()
+    at = open_card(url, "pmo", one["code"])
+    shown = similar_lines(at)
+    assert shown.startswith(f"- **{md_escape(hostile)}** (") and shown.count("Offered") == 1
+    assert md_escape("<script>x</script>") in shown
+    assert "<img" not in shown and "<script>" not in shown and "](javascript" not in shown
