@@ -8,12 +8,12 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from components.access import PAGES, PageSpec, pages_for
-from components.auth import login_gate
+from components.auth import login_gate, signed_out
 from components.format import md_escape
 from components.url_state import remember_link, restore_link
 from data_access.engine import get_engine
 from data_access.settings import get_settings
-from data_access.users import record_auth_event
+from data_access.users import sign_out
 
 st.set_page_config(page_title="PMO Cockpit", page_icon=":material/monitoring:", layout="wide")
 
@@ -56,7 +56,13 @@ if not signed_in_before:
 restore_link()
 with st.sidebar:
     st.caption(f"Signed in as **{md_escape(user.display_name)}** · {user.role}")
+    # Sign out bumps the user's session epoch (audited): this cookie, any copy of it and the
+    # user's other sessions are refused from their next rerun on.
     authenticator.logout("Sign out", location="sidebar", key="pmo_logout",
-                         callback=lambda _: record_auth_event(engine, user.username, "logout"))
+                         callback=lambda _: sign_out(engine, user.username))
+if not st.session_state.get("authentication_status"):  # "Sign out" was pressed in this run
+    signed_out(authenticator)
+    _declare_all_pages()
+    st.stop()
 
 st.navigation([_page(spec) for spec in pages_for(user.role)]).run()

@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     cookie_key: str | None = None
     cookie_name: str = "pmo_cockpit_auth"
     cookie_expiry_days: float = Field(default=0.5, gt=0, le=30)
+    """Lifetime of the sign-in cookie in days (fractions allowed: 0.25 = 6 hours)."""
+    throttle_window_seconds: int = Field(default=900, ge=1, le=86_400)
+    """Sliding window over which failed sign-ins are counted."""
+    throttle_max_per_user: int = Field(default=5, ge=1)
+    """Failed sign-ins allowed per username within the window."""
+    throttle_max_per_client: int = Field(default=20, ge=1)
+    """Failed sign-ins allowed per client address within the window."""
+    trust_proxy: int = Field(default=0, ge=0, le=5)
+    """Reverse proxies in front of the app whose X-Forwarded-For may be believed (0: none)."""
     currency: str = "EUR"
     currency_symbol: str = "€"
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)

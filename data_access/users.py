@@ -38,17 +38,47 @@ class CurrentUser:
                      department_ids=self.department_ids, person_id=self.person_id)
 
 
+BCRYPT_MAX_BYTES = 72
+_DUMMY_HASH = b"$2b$12$419PZ5ZvnXkhv6czKmvIFesqMq9XWXCw7ASnSgiZybDBocg77tq72"
+"""A cost-12 hash of a random string nobody knows: checked for unknown usernames."""
+
+
+def bcrypt_input(password: str) -> str:
+    """The trimmed ``password`` cut to its longest prefix whose UTF-8 fits bcrypt's 72 bytes.
+
+    bcrypt only ever read the first 72 bytes; bcrypt >= 5 refuses longer input instead of
+    ignoring the rest, so hashing and checking both cut here (at a character boundary, and
+    trimmed again because the login form trims what it is given).
+    """
+    encoded = password.strip().encode("utf-8")
+    if len(encoded) <= BCRYPT_MAX_BYTES:
+        return password.strip()
+    return encoded[:BCRYPT_MAX_BYTES].decode("utf-8", errors="ignore").rstrip()
+
+
 def hash_password(password: str) -> str:
     """bcrypt hash (cost 12) of a password that passed :func:`check_password_rules`."""
     check_password_rules(password)
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=12)).decode("ascii")
+    return bcrypt.hashpw(bcrypt_input(password).encode("utf-8"),
+                         bcrypt.gensalt(rounds=12)).decode("ascii")
+
+
+def spend_a_password_check(password: str) -> None:
+    """Check ``password`` against a dummy hash: an unknown username costs the same time as a
+    known one, so response times do not reveal which usernames exist."""
+    bcrypt.checkpw(bcrypt_input(password).encode("utf-8"), _DUMMY_HASH)
+
+
+def normalise_username(username: str | None) -> str:
+    """The form's username as the login compares it: trimmed, lower-case, at most 64 chars."""
+    return (username or "").strip().lower()[:64]
 
 
 def check_password_rules(password: str) -> None:
     """8 to 128 characters, no composition rules (NIST SP 800-63B); no surrounding spaces.
 
     bcrypt reads at most 72 bytes; longer passphrases are accepted and only their first 72
-    bytes count, which is bcrypt's documented behaviour.
+    bytes count (see :func:`bcrypt_input`).
     """
     if len(password) < MIN_PASSWORD:
         raise UserError(f"password too short: at least {MIN_PASSWORD} characters are needed")
@@ -148,11 +178,14 @@ def list_users(engine: Engine) -> list[dict]:
 
 
 def credentials(engine: Engine) -> dict:
-    """The enabled users in the shape streamlit-authenticator expects (pre-hashed)."""
+    """The enabled users in the shape streamlit-authenticator expects (pre-hashed), with the
+    session epoch read in the same query as the hash (a cookie issued after a password check
+    carries the epoch that password belonged to); never a password hint."""
     with Session(engine) as s:
         users = s.scalars(select(User).where(User.disabled.is_(False)))
         return {"usernames": {u.username: {"name": u.display_name, "email": u.email or "",
-                                           "password": u.password_hash, "roles": [u.role]}
+                                           "password": u.password_hash, "roles": [u.role],
+                                           "session_epoch": u.session_epoch}
                               for u in users}}
 
 
@@ -168,8 +201,19 @@ def current_user(engine: Engine, username: str) -> CurrentUser | None:
                            person_id=user.person_id, session_epoch=user.session_epoch)
 
 
+def sign_out(engine: Engine, username: str, detail: str | None = None) -> None:
+    """Log out: bump the session epoch, so every cookie and session issued before is refused
+    on its next rerun (this browser's and any copy of its cookie), and audit ``logout``."""
+    with unit_of_work(engine, username or "anonymous") as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is not None:
+            user.session_epoch += 1
+        uow.audit("logout", entity="user", entity_id=username, detail=detail)
+        uow.commit()
+
+
 def record_auth_event(engine: Engine, username: str, action: str, detail: str | None = None) -> None:
-    """Append a sign-in event (``login.success``, ``login.failure``, ``logout``...) to the audit log."""
+    """Append a sign-in event (``login.success``, ``login.failure``...) to the audit log."""
     with unit_of_work(engine, username or "anonymous") as uow:
         uow.audit(action, entity="user", entity_id=username, detail=detail)
         uow.commit()

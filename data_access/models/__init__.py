@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2 models of the whole PMO domain; import them from here."""
 
-from data_access.models.audit import AuditEntry
+from data_access.models.audit import AuditEntry, LoginAttempt
 from data_access.models.base import Base
 from data_access.models.finance import CostEntry
 from data_access.models.governance import Lesson, Scenario, StatusReport, Threshold
@@ -12,6 +12,6 @@ from data_access.models.schedule import Deliverable, Milestone, Progress
 
 __all__ = [
     "Assignment", "AuditEntry", "Base", "CostEntry", "Deliverable", "Department", "Dependency",
-    "Lesson", "Milestone", "Objective", "Person", "Progress", "Project", "ProjectObjective",
-    "Risk", "Scenario", "StatusReport", "Threshold", "User", "user_departments",
+    "Lesson", "LoginAttempt", "Milestone", "Objective", "Person", "Progress", "Project",
+    "ProjectObjective", "Risk", "Scenario", "StatusReport", "Threshold", "User", "user_departments",
 ]

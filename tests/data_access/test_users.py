@@ -97,3 +97,61 @@ def test_auth_events_are_audited(engine):
     with Session(engine) as s:
         entry = s.scalars(select(AuditEntry)).one()
         assert (entry.actor, entry.action, entry.entity_id) == ("mallory", "login.failure", "mallory")
+
+
+def test_passwords_of_128_characters_are_accepted(engine):
+    u.add_user(engine, username="long", password="p" * 128, role="viewer", actor="t")
+    assert "long" in u.credentials(engine)["usernames"]
+
+
+@pytest.mark.parametrize(("password", "bcrypt_input"), [
+    ("short-pass", "short-pass"),
+    ("x" * 72, "x" * 72),
+    ("x" * 100, "x" * 72),                       # bcrypt reads 72 bytes; bcrypt 5 refuses more
+    ("é" * 40, "é" * 36),                        # 2 bytes each: 36 fit in 72
+    ("a" * 71 + "é" + "z" * 10, "a" * 71),       # never half a character
+    ("a" * 71 + " " + "b" * 10, "a" * 71),       # the form trims: so does the cut
+    ("  padded-pass  ", "padded-pass"),
+])
+def test_bcrypt_input_is_the_first_72_bytes(password, bcrypt_input):
+    assert u.bcrypt_input(password) == bcrypt_input
+    assert len(u.bcrypt_input(password).encode("utf-8")) <= 72
+
+
+def test_a_long_multibyte_passphrase_hashes_and_checks(engine):
+    """bcrypt 5 raises on more than 72 bytes: hashing and checking both cut first."""
+    passphrase = "météo à Genève, déjà vu " * 4  # 96 characters, more than 72 bytes
+    u.add_user(engine, username="fr", password=passphrase.strip(), role="viewer", actor="t")
+    stored = u.credentials(engine)["usernames"]["fr"]["password"].encode()
+    assert bcrypt.checkpw(u.bcrypt_input(passphrase.strip()).encode(), stored)
+    assert not bcrypt.checkpw(u.bcrypt_input("météo à Genève").encode(), stored)
+
+
+@pytest.mark.parametrize(("typed", "normalised"), [
+    ("Alice", "alice"), ("  bob ", "bob"), ("", ""), (None, ""), ("X" * 80, "x" * 64),
+])
+def test_usernames_are_normalised_like_the_login_form(typed, normalised):
+    assert u.normalise_username(typed) == normalised
+
+
+def test_the_dummy_hash_costs_as_much_as_a_real_one_and_matches_nothing():
+    assert u._DUMMY_HASH.startswith(b"$2b$12$")
+    assert not bcrypt.checkpw(b"password", u._DUMMY_HASH)
+    assert u.spend_a_password_check("any password at all" * 10) is None
+
+
+def test_sign_out_bumps_the_session_epoch_and_is_audited(engine):
+    u.add_user(engine, username="gina", password="password-1", role="viewer", actor="t")
+    epoch0 = u.current_user(engine, "gina").session_epoch
+    u.sign_out(engine, "gina")
+    assert u.current_user(engine, "gina").session_epoch == epoch0 + 1
+    assert u.credentials(engine)["usernames"]["gina"]["session_epoch"] == epoch0 + 1
+    with Session(engine) as s:
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.actor, entry.action, entry.entity_id) == ("gina", "logout", "gina")
+
+
+def test_credentials_never_carry_a_password_hint(engine):
+    u.add_user(engine, username="hal", password="password-1", role="viewer", actor="t")
+    assert set(u.credentials(engine)["usernames"]["hal"]) == {
+        "name", "email", "password", "roles", "session_epoch"}
