@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from components.access import PAGES, PageSpec, pages_for
 from components.auth import login_gate, signed_out
 from components.format import md_escape
+from components.links import apply_meeting_mode, meeting_mode, render_share
 from components.url_state import remember_link, restore_link
 from data_access.engine import get_engine
 from data_access.settings import get_settings
@@ -65,4 +66,13 @@ if not st.session_state.get("authentication_status"):  # "Sign out" was pressed 
     _declare_all_pages()
     st.stop()
 
-st.navigation([_page(spec) for spec in pages_for(user.role)]).run()
+meeting = meeting_mode()
+if meeting:
+    apply_meeting_mode()
+page = st.navigation([_page(spec) for spec in pages_for(user.role)])
+try:
+    page.run()
+finally:  # after the page (which may stop early), so that the link has the page's parameters
+    if not meeting:
+        with st.sidebar:
+            render_share(page.url_path)

@@ -12,6 +12,7 @@ from components import scenario_panel as panel
 from components.access import PAGE_ROLES
 from components.figures_prioritise import capacity_figure, frontier_figure, score_bars
 from components.format import date, md_escape
+from components.links import meeting_mode
 from components.prioritise_view import (explanation_lines, render_constraints, render_table,
                                         render_totals, render_weights)
 from components.session import require_role
@@ -59,8 +60,10 @@ current = state.current(years)
 base = run(ScenarioParams(horizon_years=current.horizon_years, ponr_pct=current.ponr_pct,
                           capacity_pct=None))                   # the candidates: weight-free
 labels = dict(zip(base.table["code"], (base.table["code"] + " — " + base.table["name"]).to_list()))
-with st.expander("Constraints", expanded=True):
-    render_constraints(years, labels, symbol=symbol)
+meeting = meeting_mode()                       # projector: results only, no editing controls
+if not meeting:
+    with st.expander("Constraints", expanded=True):
+        render_constraints(years, labels, symbol=symbol)
 params = state.current(years)
 state.write_url(params, (panel.loaded() or (None,))[0])
 result = run(params)
@@ -97,6 +100,8 @@ if left.toggle("Show the efficient frontier", value=True, key="frontier", bind="
                       key="fig_frontier")
 right.plotly_chart(capacity_figure(result.capacity), key="fig_capacity")
 
+if meeting:
+    st.stop()
 st.subheader("Scenarios")
 panel.render_panel(engine, user, result,
                    open_params=lambda record: st.session_state.update(p_opening=record.id))

@@ -1,0 +1,31 @@
+"""Every page gets a "Share this view" link; a meeting-mode link hides the sidebar's tools and
+the editing controls (AppTest through app.py and the real login form)."""
+
+from __future__ import annotations
+
+from support.apptest import rerun, sign_in
+
+
+def codes(at) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def test_the_share_popover_offers_the_page_link_with_its_parameters(app_env):
+    at = sign_in("pmo", query={"department": "Finance"})
+    assert not at.exception, at.exception
+    links = codes(at)
+    assert len(links) == 2
+    assert links[0].endswith("/?department=Finance")          # the default page is the root
+    assert links[1].endswith("/?department=Finance&meeting=1")
+
+
+def test_meeting_mode_hides_editing_controls_and_can_be_left(app_env):
+    at = sign_in("pmo", query={"meeting": "1"})
+    assert not at.exception, at.exception
+    assert not codes(at)                                   # no share popover in meeting mode
+    leave = [b for b in at.button if b.key == "pmo_leave_meeting"]
+    assert leave
+    leave[0].click()
+    rerun(at)
+    assert not [b for b in at.button if b.key == "pmo_leave_meeting"]
+    assert len(codes(at)) == 2
