@@ -7,7 +7,7 @@ import datetime as dt
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cli import secrets, users
+from cli import imports, secrets, users
 from cli.kpis import kpis
 from cli.prioritise import prioritise
 from cli.errors import clean_errors, fail
@@ -22,6 +22,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(secrets.app, name="secrets")
 app.command("kpis")(kpis)
 app.command("prioritise")(prioritise)
+imports.register(app)
 
 SCALES = ("demo", "S", "M", "L")
 

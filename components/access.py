@@ -37,6 +37,8 @@ PAGES: tuple[PageSpec, ...] = (
              "prioritise"),
     PageSpec("views/lessons.py", "Lessons learned", ":material/school:", EXEC_PMO_MANAGER,
              "lessons"),
+    PageSpec("views/imports.py", "Import", ":material/upload_file:", frozenset({"pmo"}),
+             "imports"),
 )
 
 PAGE_ROLES = {spec.url_path: spec.roles for spec in PAGES}
