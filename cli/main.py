@@ -7,7 +7,7 @@ import datetime as dt
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cli import imports, secrets, users
+from cli import exports, imports, secrets, users
 from cli.kpis import kpis
 from cli.prioritise import prioritise
 from cli.errors import clean_errors, fail
@@ -23,6 +23,7 @@ app.add_typer(secrets.app, name="secrets")
 app.command("kpis")(kpis)
 app.command("prioritise")(prioritise)
 imports.register(app)
+exports.register(app)
 
 SCALES = ("demo", "S", "M", "L")
 

@@ -1,5 +1,6 @@
 """``pmo prioritise``: the what-if selection, computed by exactly the code the page uses
-(analytics.prioritise.run), with the page's defaults (budget: 80 % of every candidate's cost)."""
+(analytics.prioritise.run), with the page's defaults (budget: 80 % of every candidate's cost;
+weights: the PMO's method standard, else the built-in ones)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from cli.errors import clean_errors, fail
 from data_access.engine import get_engine
 from data_access.queries.portfolio import load_kpi_frames
 from data_access.scope import SYSTEM
+from data_access.standards import current_standard
 
 FORMATS = ("table", "json")
 
@@ -41,9 +43,9 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def parse_weights(text: str) -> dict[str, int]:
+def parse_weights(text: str, defaults: dict[str, int] | None = None) -> dict[str, int]:
     """'alignment=40,financial=30' -> the five weights (unnamed criteria keep their default)."""
-    weights = dict(ScenarioParams().weights)
+    weights = dict(defaults or ScenarioParams().weights)
     for item in (part.strip() for part in text.split(",") if part.strip()):
         name, sep, value = item.partition("=")
         name = name.strip().lower()
@@ -99,12 +101,15 @@ def prioritise(
         status_date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError:
         fail(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}")
-    raw = {"weights": parse_weights(weights), "horizon_years": years, "time_limit": time_limit,
+    engine = get_engine()
+    standard = current_standard(engine, "prioritisation").weights
+    raw = {"weights": parse_weights(weights, standard), "horizon_years": years,
+           "time_limit": time_limit,
            "capacity_pct": None if capacity.strip().lower() == "off" else capacity}
     params, problems = ScenarioParams.from_dict(raw)
     if problems:
         fail("; ".join(problems))
-    frames = load_kpi_frames(get_engine(), SYSTEM)
+    frames = load_kpi_frames(engine, SYSTEM)
     if budget is None:
         with _stdout_to_stderr():
             unbounded = run(frames, as_of=status_date, params=params)

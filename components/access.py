@@ -39,6 +39,16 @@ PAGES: tuple[PageSpec, ...] = (
              "lessons"),
     PageSpec("views/imports.py", "Import", ":material/upload_file:", frozenset({"pmo"}),
              "imports"),
+    PageSpec("views/steering.py", "Steering committee", ":material/groups:", EXEC_PMO,
+             "steering"),
+    PageSpec("views/status_report.py", "Status report", ":material/edit_note:",
+             frozenset({"pmo", "manager"}), "status-report"),
+    PageSpec("views/gate_review.py", "Gate review", ":material/fact_check:", frozenset({"pmo"}),
+             "gate_review"),
+    PageSpec("views/actions.py", "Corrective actions", ":material/build:", EXEC_PMO, "actions"),
+    PageSpec("views/standards.py", "Method standards", ":material/rule:", frozenset({"pmo"}),
+             "standards"),
+    PageSpec("views/audit.py", "Audit trail", ":material/history:", EXEC_PMO, "audit"),
 )
 
 PAGE_ROLES = {spec.url_path: spec.roles for spec in PAGES}

@@ -14,6 +14,7 @@ from components.url_state import RESTORED_KEY
 SEEDED_KEY = "p_seeded"
 WEIGHT_KEYS = {k: f"pw_{k}" for k in CRITERION_KEYS}
 SCENARIO_PARAM = "scenario"
+WEIGHT_KEYS_URL = tuple(f"w_{k}" for k in CRITERION_KEYS)
 
 
 def year_key(year: int) -> str:
@@ -98,11 +99,15 @@ def parse(query: dict[str, str]) -> tuple[ScenarioParams, list[str]]:
 
 
 def seed_from_link(candidates_for: Callable[[ScenarioParams], tuple[list[str], tuple[int, ...], float]],
-                   open_saved: Callable[[int], tuple[ScenarioParams, list[str]] | None]) -> list[str]:
+                   open_saved: Callable[[int], tuple[ScenarioParams, list[str]] | None],
+                   default_weights: dict[str, int] | None = None) -> list[str]:
     """First run of the page: the link's scenario (or the saved one ``?scenario=ID`` names, when
-    the link carries nothing else) goes into the widgets. Returns the notices to show."""
+    the link carries nothing else) goes into the widgets; a link without weights starts from
+    the PMO's default weights (method standards). Returns the notices to show."""
     query = link_query()
     params, notices = parse(query)
+    if default_weights and not any(key in query for key in WEIGHT_KEYS_URL):
+        params = params.with_(weights=dict(default_weights))
     saved_id, from_saved = query.get(SCENARIO_PARAM), False
     if saved_id is not None:
         try:

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from analytics.kpis import KpiInputs, kpi_set
-from components import figures, loaders
+from components import figures, loaders, trend_view
+from components.actions_summary import render_overdue_actions
 from components.access import PAGE_ROLES
 from components.filters import describe_filters, render_department_filter
 from components.overview_view import (render_alerts, render_gates, render_in_trouble,
@@ -11,13 +12,15 @@ from components.overview_view import (render_alerts, render_gates, render_in_tro
 from components.format import date
 from components.portfolio_view import open_project
 from components.session import require_role
+from data_access.actions import list_actions
 from data_access.engine import get_engine
 from data_access.settings import get_settings
 
 user = require_role(PAGE_ROLES["overview"])
 settings = get_settings()
 symbol = settings.currency_symbol
-frames = loaders.portfolio(get_engine(settings.database_url), user.scope)
+engine = get_engine(settings.database_url)
+frames = loaders.portfolio(engine, user.scope)
 as_of = loaders.today()
 
 st.title("Executive overview")
@@ -37,6 +40,13 @@ kpis = kpi_set(KpiInputs(projects=frames.projects, costs=frames.costs, progress=
                as_of=as_of, department_codes=selected or None)
 o = kpis.overview
 render_kpi_tiles(o.totals, symbol)
+if user.role in ("executive", "pmo") and not selected:
+    with st.expander("Since the last steering committee (KPI snapshots)"):
+        trend_view.render_since_last_committee(
+            trend_view.load_snapshots(engine, user.scope),
+            trend_view.current_rows(kpis, {"risks": frames.risks,
+                                           "departments": frames.departments}),
+            today=as_of, key="ov_since", symbol=symbol)
 
 left, right = st.columns(2)
 left.plotly_chart(figures.projects_by_status(o.by_status), key="fig_status")
@@ -63,3 +73,6 @@ with right:
     st.subheader("Overdue gates")
     render_gates(o.overdue_gates, days_column="days_overdue", key="tbl_overdue",
                  empty="No gate is overdue.")
+if user.role in ("executive", "pmo"):
+    st.subheader("Overdue corrective actions")
+    render_overdue_actions(list_actions(engine, user), key="tbl_overdue_actions", as_of=as_of)

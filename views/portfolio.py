@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import loaders
 from components.access import PAGE_ROLES
+from components.download import render_download
 from components.figures_portfolio import roadmap
 from components.filters import FILTER_KEYS, caption_for, filter_options, render_portfolio_filters
 from components.format import date, md_escape
@@ -47,6 +48,7 @@ with inventory_tab:
         st.caption(f"{table.height:,} of {kpis.projects.height:,} projects. "
                    "Click a column to sort; select a row to open the project.")
         selected = render_inventory(table, settings.currency, key="tbl_portfolio")
+        render_download(table, name="portfolio", key="dl_portfolio", as_of=as_of)
         if selected is not None:
             open_project(selected, FILTER_KEYS)
 with roadmap_tab:

@@ -19,6 +19,7 @@ from components.session import require_role
 from data_access import scenarios
 from data_access.engine import get_engine
 from data_access.settings import get_settings
+from data_access.standards import current_standard
 
 user = require_role(PAGE_ROLES["prioritise"])
 settings = get_settings()
@@ -48,7 +49,8 @@ if opening is not None and (record := scenarios.get_scenario(engine, user, openi
     st.session_state["p_notices"] = notices + state.seed(params, codes, years)
     panel.mark_loaded(record)
 elif state.needs_seed():
-    st.session_state["p_notices"] = state.seed_from_link(candidates_for, open_saved)
+    standard = current_standard(engine, "prioritisation").weights
+    st.session_state["p_notices"] = state.seed_from_link(candidates_for, open_saved, standard)
 
 st.title("What-if prioritisation")
 for notice in st.session_state.get("p_notices", []):

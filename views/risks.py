@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.risk import risk_change_summary, risk_changes, top_risks
-from components import loaders
+from components import loaders, trend_view
 from components.access import PAGE_ROLES
 from components.figures_risks import LEVELS, cell_id, parse_cell, risk_heatmap
 from components.filters import caption_for, filter_options, render_portfolio_filters
@@ -64,6 +64,13 @@ st.subheader("Top risks for the steering committee")
 render_top_risks(kpis.overview.top_risks, settings.currency, key="tbl_top")
 st.subheader("Overdue mitigations")
 render_overdue(kpis.overdue_mitigations, key="tbl_overdue")
+
+if user.role in ("executive", "pmo") and chosen.is_empty:
+    st.subheader("Since the last steering committee")
+    trend_view.render_since_last_committee(
+        trend_view.load_snapshots(engine, user.scope),
+        trend_view.current_rows(kpis, frames), today=as_of, key="rk_since",
+        symbol=settings.currency_symbol, metrics=("open_risks", "risk_exposure", "red_projects"))
 
 st.subheader(f"Change since {date(previous)}")
 st.caption("No snapshot of the register is stored yet: the register as of the previous month end "

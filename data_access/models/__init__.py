@@ -9,9 +9,14 @@ from data_access.models.portfolio import Dependency, Project, ProjectObjective
 from data_access.models.resources import Assignment
 from data_access.models.risk import Risk
 from data_access.models.schedule import Deliverable, Milestone, Progress
+from data_access.models.snapshot import KpiSnapshot as KpiSnapshot  # issue 7: kpi_snapshots
+from data_access.models.reporting import ReportingPeriod as ReportingPeriod  # issue 8: reporting periods
+from data_access.models.workflow import CorrectiveAction, GateReview, MethodStandard  # issue 8: gates, actions, standards
 
 __all__ = [
     "Assignment", "AuditEntry", "Base", "CostEntry", "Deliverable", "Department", "Dependency",
     "Lesson", "LoginAttempt", "Milestone", "Objective", "Person", "Progress", "Project",
     "ProjectObjective", "Risk", "Scenario", "StatusReport", "Threshold", "User", "user_departments",
+    "ReportingPeriod",  # issue 8
+    "CorrectiveAction", "GateReview", "MethodStandard",  # issue 8: gates
 ]
