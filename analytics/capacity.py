@@ -15,10 +15,13 @@ capacity counts 0).
 Horizon: every month from ``from_month`` (else the first month with demand) to ``to_month``
 (else the last one). Month convention (as in analytics.evm): ``month`` is the month's first
 day; ``from_month``/``to_month`` may be any day of their month.
-Speed: the big frame is reduced by a group_by on its raw columns before any join (role × month;
-team index × month after one join with the small people lookup; person × month on one packed
-Int64 key, about twice as fast as two keys, exact for ids below 2^31); nothing sorts or loops
-per row over it.
+Speed: the big frame is reduced by group_bys on its raw columns before any join: role × month,
+staffed person × month (one packed Int64 key, about twice as fast as two keys, exact for ids
+below 2^31) and unstaffed hours per month. The team view sums the person × month reduction per
+team (one join with the small people lookup), so the three views need two passes over the big
+frame, not three (``capacity_demand`` + ``capacity_views`` let a caller collect the reductions
+once for all three views); nothing sorts or loops per row over it. Summing per person first
+only re-associates the team sums (exact for hours in quarters of an hour, as stored).
 """
 
 from __future__ import annotations
@@ -146,11 +149,7 @@ def capacity_by_role(assignments: Frame, people: Frame, *, from_month: date | No
     Every role of either side × every month of the horizon (zero-filled).
     """
     lo, hi = _range(from_month, to_month)
-    demand = (_assignments(assignments, lo, hi)
-              .group_by("role", "month").agg(pl.col("hours").sum().alias("demand_hours"))
-              .with_columns(pl.col("role").cast(pl.String)))
-    capacity = _people(people).group_by("role").agg(pl.col("capacity_hours").sum())
-    return _grid(demand, capacity, "role", lo, hi)
+    return _role_view(_role_demand(_assignments(assignments, lo, hi)), people, lo, hi)
 
 
 def _team_index(people: pl.LazyFrame) -> pl.LazyFrame:
@@ -174,17 +173,26 @@ def _team_rows(assignments: pl.LazyFrame, people: pl.LazyFrame,
                           .cast(pl.UInt32).alias("team_idx")))
 
 
+def _team_view(person_demand: pl.LazyFrame, unstaffed: pl.LazyFrame, people: Frame,
+               lo: date | None, hi: date | None) -> pl.LazyFrame:
+    """The team view from demand per staffed person × month and unstaffed demand per month."""
+    staff = _people(people)
+    teams = _team_index(staff)
+    rows = pl.concat([person_demand, unstaffed.select(pl.lit(None, pl.Int64).alias("person_id"),
+                                                      "month", "demand_hours")])
+    demand = (_team_rows(rows, staff, teams)
+              .group_by("team_idx", "month").agg(pl.col("demand_hours").sum())
+              .join(teams, on="team_idx").drop("team_idx"))
+    capacity = staff.group_by("team").agg(pl.col("capacity_hours").sum())
+    return _grid(demand, capacity, "team", lo, hi)
+
+
 def capacity_by_team(assignments: Frame, people: Frame, *, from_month: date | None = None,
                      to_month: date | None = None) -> pl.LazyFrame:
     """(team, METRIC_COLUMNS) per team × month; UNSTAFFED and UNLISTED demand have no capacity."""
     lo, hi = _range(from_month, to_month)
-    staff = _people(people)
-    teams = _team_index(staff)
-    demand = (_team_rows(_assignments(assignments, lo, hi), staff, teams)
-              .group_by("team_idx", "month").agg(pl.col("hours").sum().alias("demand_hours"))
-              .join(teams, on="team_idx").drop("team_idx"))
-    capacity = staff.group_by("team").agg(pl.col("capacity_hours").sum())
-    return _grid(demand, capacity, "team", lo, hi)
+    rows = _assignments(assignments, lo, hi)
+    return _team_view(_person_demand(rows), _unstaffed_demand(rows), people, lo, hi)
 
 
 def _pack(high: str, low: pl.Expr) -> pl.Expr:
@@ -198,18 +206,66 @@ def _unpack(high: str, low: str) -> list[pl.Expr]:
     return [((pl.col("_key") - low_value) // _SHIFT).alias(high), low_value.alias(low)]
 
 
+def _person_demand(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """(person_id, month, demand_hours) of the staffed rows: the one group_by over the big frame
+    that the person and team views share (packed Int64 key, see the module docstring)."""
+    return (rows.filter(pl.col("person_id").is_not_null())
+            .group_by(_pack("person_id", pl.col("month").cast(pl.Int32)))
+            .agg(pl.col("hours").sum().alias("demand_hours"))
+            .select(*_unpack("person_id", "month"), "demand_hours")
+            .with_columns(pl.col("month").cast(pl.Int32).cast(pl.Date)))
+
+
+def _unstaffed_demand(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """(month, demand_hours) of the unstaffed rows (person_id null)."""
+    return (rows.filter(pl.col("person_id").is_null())
+            .group_by("month").agg(pl.col("hours").sum().alias("demand_hours")))
+
+
+def _role_demand(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """(role, month, demand_hours) by the role the assignment asks for."""
+    return (rows.group_by("role", "month").agg(pl.col("hours").sum().alias("demand_hours"))
+            .with_columns(pl.col("role").cast(pl.String)))
+
+
+def _role_view(role_demand: pl.LazyFrame, people: Frame, lo: date | None,
+               hi: date | None) -> pl.LazyFrame:
+    capacity = _people(people).group_by("role").agg(pl.col("capacity_hours").sum())
+    return _grid(role_demand, capacity, "role", lo, hi)
+
+
+def _person_view(person_demand: pl.LazyFrame, people: Frame) -> pl.LazyFrame:
+    return (_metrics(person_demand.join(_people(people), on="person_id", how="inner"))
+            .select(*KEYS["person"], *METRIC_COLUMNS))
+
+
 def capacity_by_person(assignments: Frame, people: Frame, *, from_month: date | None = None,
                        to_month: date | None = None) -> pl.LazyFrame:
     """(person_id, name, role, team, METRIC_COLUMNS) per person × month with staffed demand."""
     lo, hi = _range(from_month, to_month)
-    demand = (_assignments(assignments, lo, hi)
-              .filter(pl.col("person_id").is_not_null())
-              .group_by(_pack("person_id", pl.col("month").cast(pl.Int32)))
-              .agg(pl.col("hours").sum().alias("demand_hours"))
-              .select(*_unpack("person_id", "month"), "demand_hours")
-              .with_columns(pl.col("month").cast(pl.Int32).cast(pl.Date)))
-    return (_metrics(demand.join(_people(people), on="person_id", how="inner"))
-            .select(*KEYS["person"], *METRIC_COLUMNS))
+    return _person_view(_person_demand(_assignments(assignments, lo, hi)), people)
+
+
+def capacity_demand(assignments: Frame, *, from_month: date | None = None,
+                    to_month: date | None = None) -> dict[str, pl.LazyFrame]:
+    """The reductions of ``assignments`` the three views are built from: 'role' (role, month,
+    demand_hours), 'person' (person_id, month, demand_hours; staffed rows) and 'unstaffed'
+    (month, demand_hours; person_id null). Collect them once to share them (capacity_views)."""
+    lo, hi = _range(from_month, to_month)
+    rows = _assignments(assignments, lo, hi)
+    return {"role": _role_demand(rows), "person": _person_demand(rows),
+            "unstaffed": _unstaffed_demand(rows)}
+
+
+def capacity_views(demand: dict[str, Frame], people: Frame, *, from_month: date | None = None,
+                   to_month: date | None = None) -> dict[str, pl.LazyFrame]:
+    """{'role', 'team', 'person'}: the capacity_by_<view> plans from ``demand`` (capacity_demand
+    with the same months, ideally collected): the big frame is reduced once, not three times."""
+    lo, hi = _range(from_month, to_month)
+    role, person, unstaffed = (demand[k].lazy() for k in ("role", "person", "unstaffed"))
+    return {"role": _role_view(role, people, lo, hi),
+            "team": _team_view(person, unstaffed, people, lo, hi),
+            "person": _person_view(person, people)}
 
 
 def capacity(assignments: Frame, people: Frame, *, by: str = "role",

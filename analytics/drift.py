@@ -91,6 +91,13 @@ def trend_alerts(series: Frame, column: str, label: str, kind: str, t: Threshold
         .alias("evidence"))
 
 
+def trend_series(projects: Frame, costs: Frame, progress: Frame,
+                 ends: list[date]) -> pl.LazyFrame:
+    """The trend alerts' input: project_kpis_at the month ends + earned schedule (id, status_date,
+    cpi, spi_t, ...), one row per project and month end."""
+    return earned_schedule_at(project_kpis_at(projects, costs, progress, ends), costs)
+
+
 def _reports(status_reports: Frame | None, as_of: date) -> pl.LazyFrame:
     """Status reports reported by as_of (an empty frame when None)."""
     if status_reports is None:
@@ -160,11 +167,15 @@ def forecast_overruns(kpis: Frame, reports: Frame, t: Threshold) -> pl.LazyFrame
 
 def drift_alerts(projects: Frame, costs: Frame, progress: Frame,
                  status_reports: Frame | None = None, *, as_of: date, thresholds: pl.DataFrame,
-                 periods: int = 3, statuses: tuple[str, ...] | None = None) -> pl.LazyFrame:
+                 periods: int = 3, statuses: tuple[str, ...] | None = None,
+                 kpis: Frame | None = None, series: Frame | None = None) -> pl.LazyFrame:
     """ALERT_COLUMNS, one row per project and alert kind that fires, red first then by code.
 
     ``statuses`` keeps only projects with those statuses (None: every project; ``status`` is
-    an output column so the caller can drop cancelled or completed ones).
+    an output column so the caller can drop cancelled or completed ones). ``kpis``: the
+    projects' analytics.evm.project_kpis at as_of when the caller has them already (the
+    statuses filter applies to them too), else computed here; likewise ``series``:
+    trend_series(projects, costs, progress, month_ends(as_of, periods)).
     """
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 2:
         raise ValueError(f"periods must be a whole number >= 2, got {periods!r}")
@@ -174,15 +185,24 @@ def drift_alerts(projects: Frame, costs: Frame, progress: Frame,
         scoped = scoped.filter(pl.col("status").is_in(list(statuses)))
     ends = month_ends(as_of, periods)
     window = window_label(ends)
+    if series is None:
+        series = trend_series(scoped, costs, progress, ends)
+    elif statuses is not None:
+        series = series.lazy().filter(pl.col("status").is_in(list(statuses)))
     # read by both trend alerts: cache() computes it once in any enclosing plan
-    series = earned_schedule_at(project_kpis_at(scoped, costs, progress, ends), costs).cache()
+    series = series.lazy().cache()
     reports = _reports(status_reports, as_of)
+    if kpis is None:
+        now = project_kpis(scoped, costs, progress, as_of=as_of)
+    else:
+        now = kpis.lazy()
+        if statuses is not None:
+            now = now.filter(pl.col("status").is_in(list(statuses)))
     alerts = pl.concat([
         trend_alerts(series, "cpi", "CPI", "cpi_trend", t["cpi"], periods, window),
         trend_alerts(series, "spi_t", "SPI(t)", "spi_t_trend", t["spi"], periods, window),
         repeated_slips(reports, t["milestone_slip_days"]),
-        forecast_overruns(project_kpis(scoped, costs, progress, as_of=as_of), reports,
-                          t["eac_overrun"]),
+        forecast_overruns(now, reports, t["eac_overrun"]),
     ])
     names = scoped.select("id", "code", "name", "status")
     return (

@@ -1,5 +1,7 @@
 """The one entry point: the whole KPI set of a filtered portfolio, from loaded frames, built as
-one lazy plan and collected once (``pl.collect_all``). Pages and ``pmo kpis`` use it."""
+lazy plans and collected together (``pl.collect_all``) after the few small frames most tables
+share (projects in scope, their EVM + earned schedule, health, gates, the assignments' capacity
+reductions) are collected first. Pages and ``pmo kpis`` use it."""
 
 from __future__ import annotations
 
@@ -10,14 +12,15 @@ from datetime import date
 import polars as pl
 
 from analytics.alignment import alignment, investment_mix, projects_without_objective
-from analytics.capacity import capacity_by_person, capacity_by_role, capacity_by_team
-from analytics.drift import drift_alerts
-from analytics.earned_schedule import ES_COLUMNS, add_earned_schedule
+from analytics.capacity import capacity_demand, capacity_views
+from analytics.drift import drift_alerts, month_ends
+from analytics.earned_schedule import ES_COLUMNS, earned_schedule_at
 from analytics.filters import PortfolioFilter
-from analytics.evm import KPI_COLUMNS, ROLLUP_COLUMNS, project_kpis, rollup, rollup_by_objective
+from analytics.evm import (KPI_COLUMNS, ROLLUP_COLUMNS, project_kpis, project_kpis_at, rollup,
+                           rollup_by_objective)
 from analytics.health import HEALTH_COLUMNS, project_health
 from analytics.inputs import checked, checked_date
-from analytics.milestones import gate_compliance
+from analytics.milestones import gate_compliance, project_compliance
 from analytics.overview import Overview, department_filter, overview_plans
 from analytics.risk import overdue_mitigations, risk_matrix
 
@@ -98,10 +101,42 @@ class KpiSet:
                          how="vertical_relaxed")
 
 
+def _whole(periods: object) -> bool:
+    """periods is one drift_alerts accepts (it raises the error otherwise)."""
+    return isinstance(periods, int) and not isinstance(periods, bool) and periods >= 2
+
+
+def _shared_frames(projects: pl.LazyFrame, costs: pl.LazyFrame, progress: pl.LazyFrame,
+                   assignments: pl.LazyFrame | None, *, as_of: date, alert_periods: object
+                   ) -> tuple[pl.LazyFrame, pl.LazyFrame | None, dict[str, pl.LazyFrame] | None]:
+    """(project KPIs + earned schedule at as_of, the drift trend series, the assignments'
+    capacity reductions), collected together in one collect_all.
+
+    The earned schedule at as_of and at the alerts' month ends is ONE pass (the PV curve is built
+    once): a row's ES depends only on that row and its project's curve.
+    """
+    ends = month_ends(as_of, alert_periods) if _whole(alert_periods) else []
+    now = project_kpis(projects, costs, progress, as_of=as_of)
+    points = pl.concat([now.with_columns(pl.lit(as_of).alias("status_date"),
+                                         pl.lit(True).alias("_now")),
+                        project_kpis_at(projects, costs, progress, ends)
+                        .select(*now.collect_schema().names(), "status_date")
+                        .with_columns(pl.lit(False).alias("_now"))])
+    plans = {"es": earned_schedule_at(points, costs)}
+    if assignments is not None:
+        plans |= capacity_demand(assignments)
+    done = {name: frame.lazy() for name, frame in zip(plans, pl.collect_all(plans.values()),
+                                                      strict=True)}
+    es = done.pop("es")
+    return (es.filter(pl.col("_now")).drop("status_date", "_now"),
+            es.filter(~pl.col("_now")).drop("_now") if ends else None,
+            done or None)
+
+
 def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | None = None,
             portfolio_filter: PortfolioFilter | None = None, alert_periods: int = 3,
             top_n: int = 10) -> KpiSet:
-    """All KPI tables at as_of for the projects kept by the filters (all when None), collected once."""
+    """All KPI tables at as_of for the projects kept by the filters (all when None), collected."""
     as_of = checked_date(as_of)
     projects = checked("projects", inputs.projects).filter(department_filter(department_codes))
     if portfolio_filter is not None and not portfolio_filter.is_empty:
@@ -111,11 +146,23 @@ def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | Non
     costs, progress = checked("costs", inputs.costs), checked("progress", inputs.progress)
     milestones, risks = checked("milestones", inputs.milestones), checked("risks", inputs.risks)
     reports = checked("status_reports", inputs.status_reports)
-    ids = projects.select(pl.col("id").alias("project_id"))
-
-    kpis = add_earned_schedule(project_kpis(projects, costs, progress, as_of=as_of), costs,
-                               as_of=as_of)
-    health = project_health(kpis, milestones, risks, reports, inputs.thresholds, as_of=as_of)
+    # Collected at this edge before the tables, because most tables read them (issue 3, see
+    # bench/README.md): every later plan starts from these small collected frames instead of
+    # re-deriving them in each of its ~22 plans.
+    projects = projects.collect()
+    in_scope = pl.col("project_id").is_in(projects.get_column("id").implode())
+    projects = projects.lazy()
+    assignments = (checked("assignments", inputs.assignments).filter(in_scope)
+                   if inputs.assignments is not None and inputs.people is not None else None)
+    kpis, series, demand = _shared_frames(projects, costs, progress, assignments, as_of=as_of,
+                                          alert_periods=alert_periods)
+    second = {"health": project_health(kpis, milestones, risks, reports, inputs.thresholds,
+                                       as_of=as_of)}
+    if inputs.deliverables is not None:
+        second["gates"] = gate_compliance(milestones, checked("deliverables", inputs.deliverables),
+                                          projects).gates
+    second = dict(zip(second, (f.lazy() for f in pl.collect_all(second.values())), strict=True))
+    health = second["health"]
     per_project = (health.with_columns(pl.col("id").alias("project_id"))
                    .select(*PROJECT_ID_COLUMNS, "bac", *KPI_COLUMNS, *ES_COLUMNS, *HEALTH_COLUMNS))
     plans: dict[str, pl.LazyFrame] = {
@@ -125,14 +172,14 @@ def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | Non
         "departments": rollup(kpis, ["department_code", "department"]),
         "portfolio": rollup(kpis, []),
         "alerts": drift_alerts(projects, costs, progress, reports, as_of=as_of,
-                               thresholds=inputs.thresholds, periods=alert_periods),
+                               thresholds=inputs.thresholds, periods=alert_periods, kpis=kpis,
+                               series=series),
         "risk_matrix": risk_matrix(risks, as_of=as_of, projects=projects),
         "overdue_mitigations": overdue_mitigations(risks, projects, as_of),
     }
     if inputs.objectives is not None and inputs.contributions is not None:
         objectives_in = checked("objectives", inputs.objectives)
-        contributions = checked("contributions", inputs.contributions).join(
-            ids, on="project_id", how="semi")
+        contributions = checked("contributions", inputs.contributions).filter(in_scope)
         aligned = alignment(projects, contributions, objectives_in).select(
             "project_id", "alignment_score", "objectives_served", "serves_no_objective")
         per_project = per_project.join(aligned, on="project_id", how="left")
@@ -149,19 +196,14 @@ def kpi_set(inputs: KpiInputs, *, as_of: date, department_codes: list[str] | Non
             "without_objective": projects_without_objective(projects, contributions,
                                                             objectives=objectives_in),
         }
-    if inputs.deliverables is not None:
-        compliance = gate_compliance(milestones, checked("deliverables", inputs.deliverables),
-                                     projects)
-        per_project = per_project.join(compliance.projects.drop("code", "name"), on="project_id",
-                                       how="left")
-        plans["gates"] = compliance.gates
-    if inputs.assignments is not None and inputs.people is not None:
-        assignments = checked("assignments", inputs.assignments).join(ids, on="project_id",
-                                                                       how="semi")
-        people = checked("people", inputs.people)
-        plans |= {"capacity_by_role": capacity_by_role(assignments, people),
-                  "capacity_by_team": capacity_by_team(assignments, people),
-                  "capacity_by_person": capacity_by_person(assignments, people)}
+    if "gates" in second:
+        per_project = per_project.join(
+            project_compliance(second["gates"], projects).drop("code", "name"), on="project_id",
+            how="left")
+        plans["gates"] = second["gates"]
+    if demand is not None:
+        views = capacity_views(demand, checked("people", inputs.people))
+        plans |= {f"capacity_by_{view}": plan for view, plan in views.items()}
     plans["projects"] = per_project.sort("code")
     collected = dict(zip(plans, pl.collect_all(list(plans.values())), strict=True))
     view = Overview(as_of=as_of, **{k.removeprefix("overview."): collected.pop(k)

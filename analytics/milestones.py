@@ -121,14 +121,16 @@ def gate_passed() -> pl.Expr:
 def required_deliverables(deliverables: Frame) -> pl.LazyFrame:
     """Per milestone: required count, validated count among them, missing names sorted, ', '."""
     validated = pl.col("validated").fill_null(False)
-    return (
-        deliverables.lazy()
-        .filter(pl.col("required").fill_null(False))
-        .group_by("milestone_id")
-        .agg(pl.len().cast(pl.Int64).alias("required_deliverables"),
-             validated.sum().cast(pl.Int64).alias("validated_deliverables"),
-             pl.col("name").filter(~validated).sort().str.join(", ").alias("missing_names"))
-    )
+    required = deliverables.lazy().filter(pl.col("required").fill_null(False))
+    counts = required.group_by("milestone_id").agg(
+        pl.len().cast(pl.Int64).alias("required_deliverables"),
+        validated.sum().cast(pl.Int64).alias("validated_deliverables"))
+    # the missing names sorted once for all milestones (a group_by keeps that order within each
+    # group), not per group: about 2× cheaper
+    missing = (required.filter(~validated).sort("milestone_id", "name", maintain_order=True)
+               .group_by("milestone_id").agg(pl.col("name").str.join(", ").alias("missing_names")))
+    return (counts.join(missing, on="milestone_id", how="left")
+            .with_columns(pl.col("missing_names").fill_null("")))
 
 
 def gate_compliance(milestones: Frame, deliverables: Frame, projects: Frame) -> GateCompliance:
@@ -158,9 +160,14 @@ def gate_compliance(milestones: Frame, deliverables: Frame, projects: Frame) -> 
         .select(COMPLIANCE_COLUMNS)
         .sort("project_code", "baseline_date", "gate", nulls_last=True)
     )
-    per_project = (
+    return GateCompliance(gates=gates, projects=project_compliance(gates, projects))
+
+
+def project_compliance(gates: Frame, projects: Frame) -> pl.LazyFrame:
+    """PROJECT_COMPLIANCE_COLUMNS per project of ``projects`` from gate_compliance(...).gates."""
+    return (
         projects.lazy().select(pl.col("id").alias("project_id"), "code", "name")
-        .join(gates.group_by("project_id").agg(
+        .join(gates.lazy().group_by("project_id").agg(
             pl.len().cast(pl.Int64).alias("gates_total"),
             pl.col("passed").sum().cast(pl.Int64).alias("gates_passed"),
             pl.col("compliant").sum().cast(pl.Int64).alias("gates_compliant"),
@@ -170,4 +177,3 @@ def gate_compliance(milestones: Frame, deliverables: Frame, projects: Frame) -> 
         .select(PROJECT_COMPLIANCE_COLUMNS)
         .sort("code")
     )
-    return GateCompliance(gates=gates, projects=per_project)

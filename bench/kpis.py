@@ -57,10 +57,10 @@ from data_access.settings import get_settings
 
 try:  # python -m bench.kpis
     from bench import pandas_kpis
-    from bench.kpis_profile import GROUPS, TODAY, core_plans, profile
+    from bench.kpis_profile import GROUPS, STAGES, TODAY, core, profile
 except ImportError:  # python bench/kpis.py: bench/ itself is on sys.path
     import pandas_kpis
-    from kpis_profile import GROUPS, TODAY, core_plans, profile
+    from kpis_profile import GROUPS, STAGES, TODAY, core, profile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,6 +144,24 @@ def timed(fn: Callable[[], object], runs: int, *, warm_up: bool) -> tuple[list[f
     return seconds, result
 
 
+def interleaved(fns: dict[str, Callable[[], object]], runs: int
+                ) -> tuple[dict[str, list[float]], dict[str, object]]:
+    """({name: seconds of each timed run}, {name: last result}): one warm-up call of each, then
+    ``runs`` rounds calling each once in turn, so that every contender sees the same load on a
+    shared machine (timing them one block after the other let a change of load between the
+    blocks skew the ratio)."""
+    results = {name: fn() for name, fn in fns.items()}
+    seconds: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            results[name] = None  # let the previous result go before timing the next run
+            gc.collect()
+            start = time.perf_counter()
+            results[name] = fn()
+            seconds[name].append(time.perf_counter() - start)
+    return seconds, results
+
+
 # --------------------------------------------------------------------------- polars plans
 
 
@@ -222,29 +240,36 @@ def bench_scale(scale: str, runs: int, load_runs: int, with_profile: bool) -> di
     result["projects"] = frames["projects"].height
     inputs = KpiInputs.from_mapping(frames)
 
-    console.print(f"  kpi_set, polars ({runs} runs after a warm-up) ...")
-    result["polars_seconds"], kpis = timed(lambda: kpi_set(inputs, as_of=TODAY), runs,
-                                           warm_up=True)
-    console.print(f"  polars core, the baseline's scope ({runs} runs after a warm-up) ...")
-    result["polars_core_seconds"], _ = timed(lambda: pl.collect_all(core_plans(inputs)), runs,
-                                             warm_up=True)
     start = time.perf_counter()
     pandas_frames = {name: frames[name].to_pandas() for name in PANDAS_FRAMES}
     result["to_pandas_seconds"] = time.perf_counter() - start  # not part of any timing
-    console.print(f"  pandas baseline ({runs} runs after a warm-up) ...")
-    result["pandas_seconds"], baseline = timed(
-        lambda: pandas_kpis.kpis(pandas_frames, TODAY), runs, warm_up=True)
+    console.print(f"  kpi_set (polars), polars core, pandas baseline: a warm-up each, then {runs} "
+                  f"rounds of one run of each ...")
+    seconds, last = interleaved({"polars": lambda: kpi_set(inputs, as_of=TODAY),
+                                 "polars_core": lambda: core(inputs),
+                                 "pandas": lambda: pandas_kpis.kpis(pandas_frames, TODAY)}, runs)
+    for key, values in seconds.items():
+        result[f"{key}_seconds"] = values
+        result[f"{key}_best"] = min(values)
+    kpis, baseline = last["polars"], last["pandas"]
+    del last
     for key in ("polars", "polars_core", "pandas"):
         result[f"{key}_median"] = statistics.median(result[f"{key}_seconds"])
     result["ratio"] = result["polars_median"] / result["pandas_median"]
     result["core_ratio"] = result["polars_core_median"] / result["pandas_median"]
+    result["best_ratio"] = result["polars_best"] / result["pandas_best"]
+    result["best_core_ratio"] = result["polars_core_best"] / result["pandas_best"]
     result["differences"], result["rounding_flips"] = compare(kpis, baseline)
     if with_profile:
         console.print("  profiling kpi_set (CPU time of all threads, median of 5) ...")
         result["profile"] = profile(inputs)
+        result["profile"]["floor"]["pandas_capacity"] = statistics.median(timed(
+            lambda: pandas_kpis.capacity(pandas_frames["assignments"], pandas_frames["people"]),
+            5, warm_up=True)[0])
     console.print(f"  load {result['load_median']:.3f} s, kpi_set {result['polars_median']:.3f} s"
                   f", polars core {result['polars_core_median']:.3f} s, pandas "
-                  f"{result['pandas_median']:.3f} s, ratio {result['ratio']:.2f}; "
+                  f"{result['pandas_median']:.3f} s, ratio {result['ratio']:.2f} (best runs "
+                  f"{result['best_ratio']:.2f}, core {result['best_core_ratio']:.2f}); "
                   + ("same numbers" if not result["differences"] else "NUMBERS DIFFER"))
     del frames, inputs, kpis, pandas_frames, baseline
     gc.collect()
@@ -257,7 +282,8 @@ def bench_scale(scale: str, runs: int, load_runs: int, with_profile: bool) -> di
 def report(results: list[dict]) -> None:
     table = Table(title=f"KPI set at {TODAY}: median seconds (compute: after 1 warm-up)")
     for col in ("scale", "projects", "rows loaded", "load", "kpi_set (polars)", "polars core",
-                "pandas", "polars / pandas", "core / pandas", "check"):
+                "pandas", "polars / pandas", "core / pandas", "best runs: full, core / pandas",
+                "check"):
         table.add_column(col, justify="left" if col in ("scale", "check") else "right")
     for r in results:
         check = (f"same numbers ({r['rounding_flips']} rounding flips)" if not r["differences"]
@@ -265,7 +291,8 @@ def report(results: list[dict]) -> None:
         table.add_row(r["scale"], f"{r['projects']:,}", f"{sum(r['rows_loaded'].values()):,}",
                       f"{r['load_median']:.3f}", f"{r['polars_median']:.3f}",
                       f"{r['polars_core_median']:.3f}", f"{r['pandas_median']:.3f}",
-                      f"{r['ratio']:.2f}", f"{r['core_ratio']:.2f}", check)
+                      f"{r['ratio']:.2f}", f"{r['core_ratio']:.2f}",
+                      f"{r['best_ratio']:.2f}, {r['best_core_ratio']:.2f}", check)
     console.print(table)
     by_scale = {r["scale"]: r for r in results}
     if "M" in by_scale:
@@ -288,12 +315,19 @@ def report(results: list[dict]) -> None:
                                 f"(median CPU s, all threads)")
             table.add_column("group of KpiSet tables")
             table.add_column("collected alone, CPU s", justify="right")
+            for stage in STAGES:
+                table.add_row(stage, f"{prof['shared'][stage]:.3f}")
             for group in GROUPS:
                 table.add_row(group, f"{prof['group_alone'][group]:.3f}")
             console.print(table)
-            console.print(f"  CPU s: collect_all of every plan {prof['collect_all']:.3f}; kpi_set "
-                          f"{prof['kpi_set']:.3f}; kpi_set with its shared plans (project KPIs + "
-                          f"ES, health) cached {prof['kpi_set_shared_plans_cached']:.3f}")
+            console.print(f"  CPU s: every final plan in one collect_all "
+                          f"{prof['collect_all']:.3f}; kpi_set {prof['kpi_set']:.3f}")
+            low = prof["floor"]
+            console.print(f"  floor, wall s: kpi_set on an empty portfolio "
+                          f"{low['empty_kpi_set']:.3f}; person × month group_by of the "
+                          f"assignments alone {low['person_month_group_by']:.3f}; the three "
+                          f"assignment reductions {low['assignment_reductions']:.3f}; pandas "
+                          f"capacity alone {low['pandas_capacity']:.3f}")
     console.print(f"Compared: every row and value of {', '.join(COMPARED)}; equal within "
                   f"{RELATIVE_TOLERANCE:g} relative or {ABSOLUTE_TOLERANCE:g} absolute, null = "
                   f"NaN; a rounding flip is a TCPI null on one side only because its denominator "

@@ -10,7 +10,7 @@ import pytest
 
 from analytics.capacity import (DRIVER_COLUMNS, KEYS, METRIC_COLUMNS, UNLISTED, UNSTAFFED, VIEWS,
                                 capacity, capacity_by_person, capacity_by_role, capacity_by_team,
-                                overload_drivers)
+                                capacity_demand, capacity_views, overload_drivers)
 from data_access.queries import schemas as s
 
 from test_analytics_factories import assert_finite, frame, make_project, projects
@@ -97,6 +97,45 @@ def test_views_hand_computed(view, expected):
     df = view(ASSIGNMENTS, PEOPLE).collect().sort(pl.all())
     assert_finite(df)
     assert rows(df) == expected
+
+
+# The shared reductions of ASSIGNMENTS (hand-summed from the rows above).
+DEMAND_ROWS = {
+    "role": [("Analyst", FEB, 20.0), ("Developer", JAN, 220.0), ("Developer", FEB, 35.0),
+             ("Tester", FEB, 10.0)],
+    "person": [(1, JAN, 150.0), (1, FEB, 20.0), (2, JAN, 30.0), (3, FEB, 20.0), (4, FEB, 10.0),
+               (99, FEB, 15.0)],                    # person 99 (unlisted) is still demand here
+    "unstaffed": [(JAN, 40.0)],
+}
+
+
+def test_capacity_demand_hand_computed():
+    demand = capacity_demand(ASSIGNMENTS)
+    assert {name: rows(plan.collect().sort(pl.all())) for name, plan in demand.items()} == (
+        DEMAND_ROWS)
+
+
+@pytest.mark.parametrize("collected", [False, True])
+@pytest.mark.parametrize("view, expected", [
+    ("role", ROLE_ROWS), ("team", TEAM_ROWS), ("person", PERSON_ROWS),
+])
+def test_views_from_shared_reductions_hand_computed(collected, view, expected):
+    demand = capacity_demand(ASSIGNMENTS)
+    if collected:  # as kpi_set does: reductions collected once, then the three views
+        demand = {name: plan.collect() for name, plan in demand.items()}
+    df = capacity_views(demand, PEOPLE)[view].collect().sort(pl.all())
+    assert df.columns == [*KEYS[view], *METRICS]
+    assert rows(df) == expected
+
+
+@pytest.mark.parametrize("from_month, to_month", [(FEB, FEB), (None, JAN), (JAN, MAR)])
+def test_views_from_shared_reductions_respect_the_month_range(from_month, to_month):
+    months = dict(from_month=from_month, to_month=to_month)
+    views = capacity_views(capacity_demand(ASSIGNMENTS, **months), PEOPLE, **months)
+    for by, one_view in (("role", capacity_by_role), ("team", capacity_by_team),
+                         ("person", capacity_by_person)):
+        expected = one_view(ASSIGNMENTS, PEOPLE, **months).collect().sort(pl.all())
+        assert views[by].collect().sort(pl.all()).equals(expected)
 
 
 @pytest.mark.parametrize("by", VIEWS)

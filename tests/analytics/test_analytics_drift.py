@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from analytics.drift import (ALERT_COLUMNS, drift_alerts, forecast_overruns, month_ends,
-                             repeated_slips, trend_alerts, window_label)
+                             repeated_slips, trend_alerts, trend_series, window_label)
 from analytics.earned_schedule import add_earned_schedule
 from analytics.evm import project_kpis, rollup, rollup_by_objective
 from analytics.thresholds import parse_thresholds
@@ -313,6 +313,19 @@ def test_drift_alerts_status_filter_and_no_reports():
     # P003's computed overrun alone remains: EAC/BAC - 1 = 1200/1032 - 1 = 168/1032.
     p3 = no_reports.filter((pl.col("code") == "P003") & (pl.col("alert") == "forecast_overrun"))
     assert p3["value"].item() == pytest.approx(168 / 1032)
+
+
+@pytest.mark.parametrize("statuses", [None, ("active", "on_hold")])
+def test_drift_alerts_from_precomputed_kpis_and_series(statuses):
+    # kpi_set hands over the KPIs at as_of and the trend series it computed already: the alerts
+    # are the same rows (EXPECTED above) as when drift_alerts computes them itself.
+    as_of = date(2026, 11, 30)
+    p, c, g = PORTFOLIO["projects"], PORTFOLIO["costs"], PORTFOLIO["progress"]
+    kpis = project_kpis(p, c, g, as_of=as_of).collect()
+    series = trend_series(p, c, g, month_ends(as_of, 3)).collect()
+    given = alerts(statuses=statuses, kpis=kpis, series=series)
+    assert given.equals(alerts(statuses=statuses))
+    assert given.height == len(EXPECTED) - (0 if statuses is None else 1)
 
 
 def test_drift_alerts_on_empty_inputs():

@@ -164,3 +164,36 @@ def test_portfolio_filter_keeps_the_projects_it_names():
     kset = kpi_set(inputs(), as_of=AS_OF, portfolio_filter=PortfolioFilter(objectives=("O1",)))
     assert kset.projects["code"].to_list() == ["P1"]          # only P1 serves O1
     assert kset.portfolio["cpi"][0] == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("as_of", [
+    date(2026, 2, 15),   # mid-month: as_of is not one of the alerts' month ends
+    date(2026, 2, 28),   # a month end: the as_of point and a trend point share their date
+])
+def test_shared_frames_give_what_each_function_gives_alone(as_of):
+    # kpi_set computes the earned schedule at as_of and at the alerts' month ends in one pass,
+    # and the capacity views from one reduction of the assignments: same as each function alone.
+    from analytics.capacity import capacity_by_person, capacity_by_role, capacity_by_team
+    from analytics.drift import drift_alerts
+    from analytics.earned_schedule import ES_COLUMNS, add_earned_schedule
+    from analytics.evm import project_kpis
+
+    given = inputs()
+    kset = kpi_set(given, as_of=as_of)
+    alone = add_earned_schedule(project_kpis(given.projects, given.costs, given.progress,
+                                             as_of=as_of), given.costs, as_of=as_of).collect()
+    columns = ["ev", "pv", "ac", "cpi", *ES_COLUMNS]
+    assert kset.projects.select(columns).equals(alone.sort("code").select(columns))
+    # P1: 400 planned in January + February's 400 × the share of February elapsed.
+    february = 1.0 if as_of.day == 28 else 15 / 28
+    assert kset.projects["pv"][0] == pytest.approx(400 + 400 * february)
+    alerts = drift_alerts(given.projects, given.costs, given.progress, given.status_reports,
+                          as_of=as_of, thresholds=given.thresholds).collect()
+    assert kset.alerts.equals(alerts)
+    for table, view in (("capacity_by_role", capacity_by_role),
+                        ("capacity_by_team", capacity_by_team),
+                        ("capacity_by_person", capacity_by_person)):
+        expected = view(given.assignments, given.people).collect()
+        assert getattr(kset, table).sort(pl.all()).equals(expected.sort(pl.all()))
+    assert kset.capacity_by_role.rows() == [("Developer", date(2026, 1, 1), 200.0, 150.0,
+                                             200 / 150 * 100, 50.0, 0.0, True)]

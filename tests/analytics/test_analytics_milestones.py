@@ -9,7 +9,8 @@ import pytest
 import polars as pl
 
 from analytics.milestones import (COMPLIANCE_COLUMNS, PROJECT_COMPLIANCE_COLUMNS, gate_compliance,
-                                  gates_due, overdue_gates, slip_days, worst_slip)
+                                  gates_due, overdue_gates, project_compliance, slip_days,
+                                  worst_slip)
 from data_access.queries import schemas as s
 
 from test_analytics_factories import frame, make_milestone, make_project, milestones, projects
@@ -160,6 +161,14 @@ def test_gate_compliance_per_project():
     assert df.columns == list(PROJECT_COMPLIANCE_COLUMNS)
     # P001: 3 gates, 1 passed (G1; G3 was rejected), 2 compliant (G1, G3), 0 + 0 + 2 missing.
     # P002: 1 gate, passed, not compliant, 1 missing. P003: no gates at all.
+    assert df.rows() == [(1, "P001", "One", 3, 1, 2, 2), (2, "P002", "Two", 1, 1, 0, 1),
+                         (3, "P003", "Three", 0, 0, 0, 0)]
+
+
+def test_project_compliance_from_collected_gates():
+    # kpi_set collects the gates once and derives the per-project table from them: same rows.
+    gates = gate_compliance(COMPLIANCE_MILESTONES, DELIVERABLES, COMPLIANCE_PROJECTS).gates
+    df = project_compliance(gates.collect(), COMPLIANCE_PROJECTS).collect()
     assert df.rows() == [(1, "P001", "One", 3, 1, 2, 2), (2, "P002", "Two", 1, 1, 0, 1),
                          (3, "P003", "Three", 0, 0, 0, 0)]
 
