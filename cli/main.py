@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli import exports, imports, secrets, users
 from cli.kpis import kpis
 from cli.prioritise import prioritise
+from cli.template_export import register_templates
 from cli.errors import clean_errors, fail
 from data_access.bulk import is_empty, seed_database
 from data_access.demo_accounts import ensure_demo_accounts
@@ -24,6 +25,7 @@ app.command("kpis")(kpis)
 app.command("prioritise")(prioritise)
 imports.register(app)
 exports.register(app)
+register_templates(exports.export_app)   # pmo export templates
 
 SCALES = ("demo", "S", "M", "L")
 

@@ -3,6 +3,14 @@
 Tolerant where the reading is certain (spaces, case, ISO dates, a day above 12, decimal comma in
 a ';' file, "50%"), strict where it is not: an ambiguous date such as 03/04/2026, "1.2M", NaN or
 a two-digit year is a :class:`CellError`, never a guess.
+
+Formula neutralisation is undone: data_access/exports.py writes a text starting with = + - @ tab
+or CR with a leading single quote ("=SUM(1)" -> "'=SUM(1)") so that no spreadsheet runs it; a
+text cell whose first character is that quote followed by one of those six characters is read
+without the quote (:func:`unneutralise`), so an export re-imports as the same text. Any other
+leading quote is kept ("'quoted'" stays as is). The one text that cannot survive the round
+trip is one that itself starts with the quote and a trigger ("'=x" comes back as "=x"), since
+the exporter leaves it unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ _GROUPED_EU = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _TRUE = frozenset({"true", "yes", "y", "1", "x", "oui", "ja", "vrai"})
 _FALSE = frozenset({"false", "no", "n", "0", "non", "nein", "faux"})
 _INVISIBLE = frozenset({"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"})
+_NEUTRALISED = re.compile(r"^'[=+\-@\t\r]")  # exports.FORMULA_TRIGGERS after exports.QUOTE
 
 
 class CellError(ValueError):
@@ -57,8 +66,14 @@ def clean_text(value: str) -> str:
     return "".join(ch for ch in value if ch not in _INVISIBLE).strip()
 
 
+def unneutralise(value: str) -> str:
+    """The inverse of exports.neutralise: "'=SUM(1)" -> "=SUM(1)" (quote then = + - @ tab CR)."""
+    return value[1:] if _NEUTRALISED.match(value) else value
+
+
 def text(value: object, max_len: int, *, multiline: bool = False) -> str:
-    """A string of at most ``max_len`` characters, without NUL or other control characters."""
+    """A string of at most ``max_len`` characters, without NUL or other control characters;
+    an exported text's neutralising quote is removed ("'-5" -> "-5", see unneutralise)."""
     if isinstance(value, bool):
         value = "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -68,6 +83,7 @@ def text(value: object, max_len: int, *, multiline: bool = False) -> str:
     out = clean_text(value.isoformat() if isinstance(value, dt.date) else str(value))
     if out in EXCEL_ERRORS:
         raise CellError("formula_error", f"the spreadsheet shows the error {out}, not a value")
+    out = unneutralise(out)
     if "\x00" in out:
         raise CellError("nul_byte", "contains a NUL byte (\\0), which the database refuses")
     allowed = {"\n", "\t", "\r"} if multiline else set()

@@ -147,4 +147,7 @@ def _cell(cell, formula) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool) \
             and "%" in (getattr(cell, "number_format", "") or ""):
         return Percent(value * 100)
+    if isinstance(value, str) and "_x" in value:   # Excel's escapes (_x000D_ is a CR), as
+        from openpyxl.utils.escape import unescape  # openpyxl's read-only cells keep them
+        value = unescape(value)
     return value
