@@ -12,6 +12,13 @@ from support.browser import sign_in
 pytestmark = pytest.mark.e2e
 
 
+def settled(page) -> None:
+    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    page.wait_for_timeout(500)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60_000)
+    page.wait_for_timeout(300)
+
+
 def metric(page, label: str) -> str:
     block = page.get_by_test_id("stMetric").filter(has_text=label)
     return block.get_by_test_id("stMetricValue").inner_text()
@@ -22,6 +29,7 @@ def test_a_slider_changes_the_selection_and_the_shared_link_reproduces_it(app_ur
     sign_in(page, "pmo")
     page.get_by_role("heading", name="What-if prioritisation").wait_for(timeout=60_000)
     page.wait_for_url(re.compile(r"w_financial=25"), timeout=60_000)
+    settled(page)
     before = metric(page, "Total score")
     slider = page.get_by_role("slider").nth(1)          # the sidebar's second: financial value
     slider.focus()
@@ -32,7 +40,11 @@ def test_a_slider_changes_the_selection_and_the_shared_link_reproduces_it(app_ur
         "before => [...document.querySelectorAll('[data-testid=stMetric]')].some("
         "m => m.innerText.includes('Total score') && !m.innerText.includes(before))",
         arg=before, timeout=60_000)
-    after, link = metric(page, "Total score"), page.url
+    settled(page)                                       # the last key press's run, not an earlier one
+    after = metric(page, "Total score")
+    settled(page)
+    assert metric(page, "Total score") == after         # stable: no run was still on its way
+    link = page.url
     assert after != before
 
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -42,7 +54,11 @@ def test_a_slider_changes_the_selection_and_the_shared_link_reproduces_it(app_ur
         sign_in(second, "exec")
         second.get_by_role("heading", name="What-if prioritisation").wait_for(timeout=60_000)
         second.get_by_test_id("stMetric").filter(has_text="Total score").wait_for(timeout=60_000)
+        settled(second)
         assert "w_financial=65" in second.url
-        assert metric(second, "Total score") == after
+        second.wait_for_function(                       # the same scenario, the same total
+            "after => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+            "m => m.innerText.includes('Total score') && m.innerText.includes(after))",
+            arg=after, timeout=60_000)
     finally:
         other.close()
