@@ -70,8 +70,14 @@ meeting = meeting_mode()
 if meeting:
     apply_meeting_mode()
 page = st.navigation([_page(spec) for spec in pages_for(user.role)])
+spec = next((p for p in PAGES if p.url_path == page.url_path), None)
 try:
-    page.run()
+    if meeting and spec is not None and spec.editing:
+        st.title(spec.title)
+        st.info("This page edits data: it is not shown in meeting mode. Leave meeting mode "
+                "(the button above) to use it.")
+    else:
+        page.run()
 finally:  # after the page (which may stop early), so that the link has the page's parameters
     if not meeting:
         with st.sidebar:

@@ -16,6 +16,7 @@ class PageSpec:
     roles: frozenset[str]
     url_path: str
     default: bool = False
+    editing: bool = False   # a form page: not run in meeting mode (see components/links.py)
 
 
 EXEC_PMO = frozenset({"executive", "pmo"})
@@ -38,16 +39,16 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/lessons.py", "Lessons learned", ":material/school:", EXEC_PMO_MANAGER,
              "lessons"),
     PageSpec("views/imports.py", "Import", ":material/upload_file:", frozenset({"pmo"}),
-             "imports"),
+             "imports", editing=True),
     PageSpec("views/steering.py", "Steering committee", ":material/groups:", EXEC_PMO,
              "steering"),
     PageSpec("views/status_report.py", "Status report", ":material/edit_note:",
-             frozenset({"pmo", "manager"}), "status-report"),
+             frozenset({"pmo", "manager"}), "status-report", editing=True),
     PageSpec("views/gate_review.py", "Gate review", ":material/fact_check:", frozenset({"pmo"}),
-             "gate_review"),
+             "gate_review", editing=True),
     PageSpec("views/actions.py", "Corrective actions", ":material/build:", EXEC_PMO, "actions"),
     PageSpec("views/standards.py", "Method standards", ":material/rule:", frozenset({"pmo"}),
-             "standards"),
+             "standards", editing=True),
     PageSpec("views/audit.py", "Audit trail", ":material/history:", EXEC_PMO, "audit"),
 )
 

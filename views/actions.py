@@ -12,6 +12,7 @@ from analytics.actions import counts_by_status, filter_actions
 from components.access import PAGE_ROLES
 from components.actions_summary import render_overdue_actions
 from components.filters import bound_multiselect
+from components.links import meeting_mode
 from components.session import require_role
 from components.workflow_view import (forget, form_values, label, prefill, sentence,
                                       show_conflict, show_invalid)
@@ -90,6 +91,8 @@ else:
 
 if user.role not in {"pmo"}:
     st.caption("Corrective actions are opened and followed up by the PMO.")
+    st.stop()
+if meeting_mode():                  # projector: no editing controls
     st.stop()
 
 

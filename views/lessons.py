@@ -11,6 +11,7 @@ from analytics.lessons import all_tags, search
 from components.access import PAGE_ROLES
 from components.filters import bound_multiselect
 from components.format import md_escape
+from components.links import meeting_mode
 from components.portfolio_view import seed_text
 from components.project_view import requested
 from components.session import require_role
@@ -103,6 +104,8 @@ else:
 # ----------------------------------------------------------------- capture and edit
 if user.role not in data.WRITERS:
     st.caption("Lessons are recorded by the PMO and by each project's manager.")
+    st.stop()
+if meeting_mode():                  # projector: no editing controls
     st.stop()
 st.subheader("Record a lesson")
 if writable.is_empty() and user.role != "pmo":

@@ -10,6 +10,7 @@ from components.access import PAGE_ROLES
 from components.figures_resources import capacity_heatmap
 from components.filters import caption_for, filter_options, render_portfolio_filters
 from components.format import date, md_escape
+from components.links import meeting_mode
 from components.resources_view import (VIEW_LABELS, describe_scenario, horizon, render_cell,
                                        render_cell_picker, render_scenario_form, select_cell)
 from components.session import require_role
@@ -60,6 +61,8 @@ else:
                              month=cell[1]).collect()
         render_cell(row.row(0, named=True), drivers, people, key="cell")
 
+if meeting_mode():                  # projector: no editing controls
+    st.stop()
 st.subheader("What if…")
 labels = dict(zip(ids["code"], (ids["code"] + " — " + ids["name"]).to_list()))
 scenario = render_scenario_form(labels, dict(zip(ids["code"], ids["id"])),

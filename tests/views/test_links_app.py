@@ -29,3 +29,14 @@ def test_meeting_mode_hides_editing_controls_and_can_be_left(app_env):
     rerun(at)
     assert not [b for b in at.button if b.key == "pmo_leave_meeting"]
     assert len(codes(at)) == 2
+
+
+def test_meeting_mode_does_not_run_form_pages(app_env):
+    from support.apptest import rerun
+
+    at = sign_in("pmo", query={"meeting": "1"})
+    at.switch_page("views/standards.py")
+    rerun(at)
+    assert not at.exception, at.exception
+    assert any("not shown in meeting mode" in i.value for i in at.info)
+    assert not at.get("form")
