@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install migrate seed secrets bench clean
+.PHONY: run test install migrate seed secrets bench load clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/db_read.py
+
+load: install
+	$(BIN)/python -m bench.load --users 10,25 --minutes 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
