@@ -4,10 +4,12 @@ tables as exported (one sheet each). Pure polars: the pack file is written elsew
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
+
+from analytics.actions import overdue_actions
 
 from analytics.health import DIMENSIONS
 from analytics.kpis import KpiSet
@@ -47,6 +49,7 @@ class SteeringPack:
     more_in_trouble: int       # red projects left out of in_trouble by the cap
     project_alerts: pl.DataFrame  # alerts of the projects in trouble
     project_gates: pl.DataFrame   # overdue gates of the projects in trouble
+    overdue_actions: pl.DataFrame = field(default_factory=pl.DataFrame)  # analytics.actions
 
 
 def overrun_threshold(thresholds: pl.DataFrame | None) -> float:
@@ -112,9 +115,11 @@ def decisions(kset: KpiSet, *, overrun: float = DEFAULT_OVERRUN) -> pl.DataFrame
             .sort(order, "code", "subject").select(DECISION_COLUMNS).collect())
 
 
-def steering_pack(kset: KpiSet, *, thresholds: pl.DataFrame | None = None, top_n: int = 10,
+def steering_pack(kset: KpiSet, *, thresholds: pl.DataFrame | None = None,
+                  actions: pl.DataFrame | None = None, top_n: int = 10,
                   max_alerts: int = 15, max_trouble: int = 30) -> SteeringPack:
-    """The pack's content: every section from ``kset``; lists capped (top_n risks, max_alerts
+    """The pack's content: every section from ``kset`` (and the corrective actions overdue at
+    as_of from ``actions``, data_access.actions.ACTIONS); lists capped (top_n risks, max_alerts
     alerts red first, max_trouble projects in trouble, lowest CPI first)."""
     for name, value in (("top_n", top_n), ("max_alerts", max_alerts), ("max_trouble", max_trouble)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -137,6 +142,8 @@ def steering_pack(kset: KpiSet, *, thresholds: pl.DataFrame | None = None, top_n
         more_in_trouble=max(red.height - max_trouble, 0),
         project_alerts=kset.alerts.filter(pl.col("project_id").is_in(ids)),
         project_gates=kset.overview.overdue_gates.filter(pl.col("project_id").is_in(ids)),
+        overdue_actions=(pl.DataFrame() if actions is None
+                         else overdue_actions(actions, kset.as_of).collect()),
     )
 
 

@@ -15,6 +15,7 @@ from analytics.kpis import KpiInputs, KpiSet, kpi_set
 from analytics.snapshots import snapshot_rows
 from analytics.steering import kpi_tables, steering_pack
 from cli.errors import clean_errors, fail
+from data_access.actions import actions_in_scope
 from data_access.engine import get_engine
 from data_access.exports import csv_bytes, xlsx_bytes
 from data_access.migrate import is_up_to_date
@@ -112,7 +113,8 @@ def export_pptx(out: Path = OUT, as_of: str | None = AS_OF, user: str | None = U
     """The steering-committee pack as an editable PowerPoint file (native charts)."""
     scope = _scope(user)
     kset, frames = _kpis(_date(as_of), scope)
-    pack = steering_pack(kset, thresholds=frames["thresholds"])
+    pack = steering_pack(kset, thresholds=frames["thresholds"],
+                         actions=actions_in_scope(get_engine(), scope))
     label = scope_label(scope.role, scope.department_ids, frames["departments"])
     data = pack_bytes(pack, scope=label, currency_symbol=get_settings().currency_symbol)
     _done(out, data, f"{pack.in_trouble.height} projects in trouble")

@@ -23,6 +23,7 @@ from data_access.models import CorrectiveAction, GateReview, Project, Risk
 from data_access.models.base import utcnow
 from data_access.models.workflow import ACTION_SOURCES, ACTION_STATUSES
 from data_access.reader import read_frame
+from data_access.scope import Scope
 from data_access.users import CurrentUser
 from data_access.uow import unit_of_work
 from data_access.workflow import (WRITERS, Checker, WorkflowConflict, WorkflowError, check_version,
@@ -80,9 +81,15 @@ def _record(session: Session, action_id: int) -> ActionRecord | None:
 def list_actions(engine: Engine, user: CurrentUser) -> pl.DataFrame:
     """Every action of the projects in the user's scope, by due date (:data:`ACTIONS`)."""
     require(user, READERS, "see corrective actions")
+    return actions_in_scope(engine, user.scope)
+
+
+def actions_in_scope(engine: Engine, scope: Scope) -> pl.DataFrame:
+    """Every action of the projects ``scope`` may read (for the CLI acting as a scope; pages go
+    through :func:`list_actions`, which checks the role first)."""
     stmt = (select(*(_A.c[c] for c in ("id", "project_id")), Project.code, Project.name,
                    *(_A.c[c] for c in list(ACTIONS)[4:]))
-            .join(Project, Project.id == _A.c.project_id).where(user.scope.project_clause())
+            .join(Project, Project.id == _A.c.project_id).where(scope.project_clause())
             .order_by(_A.c.due_date, _A.c.id))
     return read_frame(engine, stmt, ACTIONS)
 

@@ -302,6 +302,17 @@ def _project_slide(deck: _Deck, pack: SteeringPack, p: dict, symbol: str) -> Non
                title=f"Earned value ({symbol})", legend=False, colours=[NAVY])
 
 
+def _actions_slide(deck: _Deck, pack: SteeringPack) -> None:
+    late = pack.overdue_actions
+    if late.is_empty():
+        deck.bullets(deck.slide("Overdue corrective actions"), ["No corrective action is overdue."])
+        return
+    rows = [(a["project_code"], a["title"], a["owner"] or "", a["due_date"].isoformat(),
+             str(a["days_overdue"])) for a in late.iter_rows(named=True)]
+    _paged(deck, "Overdue corrective actions", ["Project", "Action", "Owner", "Due", "Days late"],
+           rows, widths=[1.3, 5.6, 2.2, 1.6, 1.2])
+
+
 def pack_bytes(pack: SteeringPack, *, scope: str, currency_symbol: str = "€",
                generated: dt.datetime | None = None,
                progress: Callable[[str], None] | None = None) -> bytes:
@@ -316,6 +327,7 @@ def pack_bytes(pack: SteeringPack, *, scope: str, currency_symbol: str = "€",
         ("top risks", lambda: _risks_slide(deck, pack, currency_symbol)),
         ("drift alerts", lambda: _alerts_slide(deck, pack)),
         ("decisions needed", lambda: _decisions_slide(deck, pack)),
+        ("overdue corrective actions", lambda: _actions_slide(deck, pack)),
         ("projects in trouble", lambda: _trouble_slide(deck, pack, currency_symbol)),
     ]
     for name, step in steps:

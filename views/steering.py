@@ -11,6 +11,7 @@ from components.access import PAGE_ROLES
 from components.download import file_stem, render_download
 from components.format import date, md_escape
 from components.session import require_role
+from data_access.actions import list_actions
 from data_access.engine import get_engine
 from data_access.exports import XLSX_MIME, xlsx_bytes
 from data_access.settings import get_settings
@@ -46,7 +47,7 @@ if not snapshots.is_empty():
     trend_view.render_trend(snapshots, metric, grain=trend_view.grain_of(snapshots),
                             key="fig_trend")
 
-pack = steering_pack(kpis, thresholds=frames["thresholds"])
+pack = steering_pack(kpis, thresholds=frames["thresholds"], actions=list_actions(engine, user))
 st.subheader("Decisions needed")
 if pack.decisions.is_empty():
     st.success("No decision needed: no red project, no forecast over budget, no overdue gate.")

@@ -54,13 +54,13 @@ def test_the_pack_has_every_section_then_one_slide_per_project_in_trouble(pack):
     names = titles(deck)
     assert names[:4] == ["Steering committee", "Portfolio summary", "Health", "Top risks"]
     sections = [n.split(" (")[0] for n in names[4:]]
-    assert [s for i, s in enumerate(sections) if s not in sections[:i]][:3] == [
-        "Drift alerts", "Decisions needed", "Projects in trouble"]
+    assert [s for i, s in enumerate(sections) if s not in sections[:i]][:4] == [
+        "Drift alerts", "Decisions needed", "Overdue corrective actions", "Projects in trouble"]
     per_project = [f"{p['code']} — {p['name']}" for p in pack.in_trouble.iter_rows(named=True)]
     assert names[-len(per_project):] == per_project
-    assert seen[:7] == ["title", "portfolio summary", "health", "top risks", "drift alerts",
-                        "decisions needed", "projects in trouble"]
-    assert seen[7:] == [f"project {c}" for c in pack.in_trouble["code"]]
+    assert seen[:8] == ["title", "portfolio summary", "health", "top risks", "drift alerts",
+                        "decisions needed", "overdue corrective actions", "projects in trouble"]
+    assert seen[8:] == [f"project {c}" for c in pack.in_trouble["code"]]
 
 
 def test_charts_are_native_and_carry_the_numbers(pack):
@@ -122,7 +122,8 @@ def test_an_empty_portfolio_still_gives_a_pack(pack):
                     health=pack.health.with_columns(pl.lit(0, dtype=pl.Int64).alias("projects")))
     deck = open_deck(pack_bytes(empty, scope="Department X"))
     assert titles(deck) == ["Steering committee", "Portfolio summary", "Health", "Top risks",
-                            "Drift alerts", "Decisions needed", "Projects in trouble"]
+                            "Drift alerts", "Decisions needed", "Overdue corrective actions",
+                            "Projects in trouble"]
     assert "No project is red overall." in _all_text(deck)
 
 
@@ -130,3 +131,38 @@ def test_text_helper():
     assert text(None) == "—"
     assert text("a\x00b") == "ab"
     assert text("x" * 10, limit=5) == "xxxx…"
+
+
+def test_overdue_corrective_actions_have_their_slide(pack):
+    from data_access.actions import ACTIONS
+
+    def action(i: int, due: dt.date, status: str) -> dict:
+        return dict(id=i, project_id=1, project_code="PRJ-00001", project_name="One",
+                    source_kind="risk", source_ref="risk:1", title=f"Action {i} =cmd",
+                    owner="Ann", due_date=due, expected_effect=None, status=status,
+                    opened_on=TODAY - dt.timedelta(days=60), opened_by="pmo", closed_on=None,
+                    closure_note=None, version=1)
+
+    actions = pl.DataFrame([action(1, TODAY - dt.timedelta(days=9), "open"),       # 9 days late
+                            action(2, TODAY - dt.timedelta(days=30), "done"),      # closed: not late
+                            action(3, TODAY + dt.timedelta(days=5), "in_progress")],  # not due yet
+                           schema=ACTIONS)
+    late = replace(pack, overdue_actions=steering_pack_actions(actions))
+    deck = open_deck(pack_bytes(late, scope="All projects"))
+    slide = next(s for s in deck.slides if s.shapes.title.text == "Overdue corrective actions")
+    cells = [c.text for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for c in row.cells]
+    assert "Action 1 =cmd" in cells and "9" in cells
+    assert "Action 2 =cmd" not in cells and "Action 3 =cmd" not in cells
+    empty = open_deck(pack_bytes(pack, scope="All projects"))
+    slide = next(s for s in empty.slides if s.shapes.title.text == "Overdue corrective actions")
+    assert "No corrective action is overdue." in _all_text_of(slide)
+
+
+def steering_pack_actions(actions: pl.DataFrame) -> pl.DataFrame:
+    from analytics.actions import overdue_actions
+    return overdue_actions(actions, TODAY).collect()
+
+
+def _all_text_of(slide) -> str:
+    return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
