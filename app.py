@@ -11,7 +11,7 @@ from components.access import PAGES, PageSpec, pages_for
 from components.auth import login_gate, signed_out
 from components.format import md_escape
 from components.links import apply_meeting_mode, meeting_mode, render_share
-from components.url_state import remember_link, restore_link
+from components.url_state import carry_filters, remember_filters, remember_link, restore_link
 from data_access.engine import get_engine
 from data_access.settings import get_settings
 from data_access.users import sign_out
@@ -71,6 +71,7 @@ if meeting:
     apply_meeting_mode()
 page = st.navigation([_page(spec) for spec in pages_for(user.role)])
 spec = next((p for p in PAGES if p.url_path == page.url_path), None)
+carry_filters()  # a page opened from the menu keeps the portfolio filters of the last page
 try:
     if meeting and spec is not None and spec.editing:
         st.title(spec.title)
@@ -79,6 +80,7 @@ try:
     else:
         page.run()
 finally:  # after the page (which may stop early), so that the link has the page's parameters
+    remember_filters()
     if not meeting:
         with st.sidebar:
             render_share(page.url_path)

@@ -39,3 +39,25 @@ def seed_multi(key: str, allowed: Collection[str],
     values = [translate.get(v, v) for v in values]
     st.session_state[key] = [v for v in dict.fromkeys(values) if v in allowed]
     return [v for v in values if v not in allowed]
+
+
+CARRIED_KEY = "pmo_carried_filters"
+#: the portfolio filters every page shares (components.filters.FILTER_KEYS), by displayed label
+CARRIED = ("department", "objective", "phase", "status", "manager")
+
+
+def remember_filters() -> None:
+    """After a page ran: keep the portfolio filters it shows, for the next page opened."""
+    carried = {key: list(st.session_state[key]) for key in CARRIED
+               if isinstance(st.session_state.get(key), list)}
+    if carried:
+        st.session_state[CARRIED_KEY] = carried
+
+
+def carry_filters() -> None:
+    """Before a page runs: a filter its link does not name takes the value it had on the last
+    page (Streamlit drops the query parameters when the menu switches pages)."""
+    carried = st.session_state.get(CARRIED_KEY, {})
+    for key, values in carried.items():
+        if values and key not in st.query_params and key not in st.session_state:
+            st.query_params[key] = values

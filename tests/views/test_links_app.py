@@ -40,3 +40,20 @@ def test_meeting_mode_does_not_run_form_pages(app_env):
     assert not at.exception, at.exception
     assert any("not shown in meeting mode" in i.value for i in at.info)
     assert not at.get("form")
+
+
+def test_the_portfolio_filters_follow_the_user_to_the_next_page(app_env):
+    from support.apptest import rerun
+
+    at = sign_in("pmo", query={"department": "Finance"})
+    assert not at.exception, at.exception
+    at.switch_page("views/portfolio.py")
+    rerun(at)
+    assert not at.exception, at.exception
+    assert at.multiselect(key="department").value == ["Finance"]
+    assert at.query_params["department"] == ["Finance"] or at.query_params["department"] == "Finance"
+    at.multiselect(key="department").set_value([])
+    rerun(at)
+    at.switch_page("views/risks.py")
+    rerun(at)
+    assert at.multiselect(key="department").value == []
