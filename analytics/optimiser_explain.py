@@ -6,7 +6,8 @@ it cannot enter at all: forced out, or no selection can hold it), the extra tota
 would let it in without removing anything, extra_budget = max(Σ_t shortfall_t, total shortfall)
 (None when no budget row blocks it; other blockers stay listed in ``reasons``), and the projects
 that would leave the optimum if it were forced in. For a selected project not forced: the score
-it could lose and stay, margin = opt − opt_with_i_forced_out, and who would enter in its place.
+it could lose and stay, margin = min(v_i, opt − opt_with_i_forced_out) (a score cannot go below
+0: a project others need may keep its place at 0), and who would enter in its place.
 "opt" is the given selection's value when it is optimal, else a fresh solve's (one or two extra
 solves per call, each under ``time_limit``: for one project on demand, not for a whole table).
 """
@@ -69,10 +70,11 @@ def explain(problem: Problem, selection: Selection, i: int, *,
     reasons = [f"needed by {problem.codes[j]} (selected)" for j in problem.dependents[i]
                if selection.selected[j]]
     without = solve(replace(problem, forced_out=problem.forced_out | {i}), time_limit=time_limit)
-    margin = max(0.0, opt - without.total_value)
+    loss = max(0.0, opt - without.total_value)
+    margin = min(loss, float(problem.value[i]))
     if not best.selected[i]:
         reasons.append("above the greedy waterline but not in the optimal selection")
-    reasons.append(f"leaving it out would lose {margin:,.2f} of total score")
+    reasons.append(f"leaving it out would lose {loss:,.2f} of total score")
     return Explanation(index=i, code=code, selected=True, reasons=tuple(reasons), margin=margin,
                        would_enter=_codes(problem, without.selected & ~best.selected))
 

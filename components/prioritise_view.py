@@ -157,7 +157,9 @@ def explanation_lines(result: ScenarioResult, explanation, *, symbol: str) -> li
              + (" (estimated from its budget)" if row["cost_estimated"] else "") + "."]
     lines += [f"{reason}." for reason in explanation.reasons]
     if explanation.selected:
-        if explanation.margin is not None:
+        if explanation.margin is not None and explanation.margin >= row["score"] - 1e-9:
+            lines.append("It would stay selected even with a score of 0.")
+        elif explanation.margin is not None:
             lines.append(f"It would stay selected even with a score {explanation.margin:.1f} "
                          "points lower.")
         if explanation.would_enter:

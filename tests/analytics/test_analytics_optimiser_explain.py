@@ -70,11 +70,12 @@ EXPLAIN = [
         index=3, code="D", selected=False,
         reasons=("excludes B (selected)", "total budget: 2 short"), value_needed=8.0,
         extra_budget=2.0, would_leave=("B",))),
-    # A in and needed by C: without A (and so C) the best is B = 8: margin 15
+    # A in and needed by C: without A (and so C) the best is B = 8: the loss is 15, but A's
+    # own score (10) is all it can lose: margin min(10, 15) = 10
     ("in, prerequisite", LINKED, "A", False, Explanation(
         index=0, code="A", selected=True,
         reasons=("needed by C (selected)", "leaving it out would lose 15.00 of total score"),
-        margin=15.0)),
+        margin=10.0)),
     ("forced out", LINKED, "E", False, Explanation(
         index=4, code="E", selected=False, reasons=("forced out", "total budget: 1 short"),
         extra_budget=1.0)),
