@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import queue
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -73,11 +75,13 @@ def _worker(url: str, tag: str, scenario_id: int, project_id: int, period: dt.da
     from data_access.status_reports import ReportConflict, get_report, save_report
     from data_access.users import current_user
 
-    engine = create_pmo_engine(url)
-    user = current_user(engine, "pmo")
     out = {"tag": tag, "scenario_saves": 0, "report_saves": 0, "conflicts": 0, "errors": []}
+    engine = create_pmo_engine(url)
     try:
-        barrier.wait(timeout=60)
+        user = current_user(engine, "pmo")
+        if user is None:
+            raise RuntimeError(f"no user 'pmo' in {engine.url.render_as_string()}")
+        barrier.wait(timeout=120)
         for n in range(ROUNDS):
             token = f"{tag}{n}"
             while True:  # scenario: append the token to the list the user loaded
@@ -109,6 +113,19 @@ def _worker(url: str, tag: str, scenario_id: int, project_id: int, period: dt.da
     finally:
         engine.dispose()
         results.put(out)
+
+
+def _results(results, procs, *, seconds: float) -> list[dict]:
+    """Each worker's result; a worker that died or hangs is a clear failure, not a queue error."""
+    outs, deadline = [], time.monotonic() + seconds
+    while len(outs) < len(procs):
+        try:
+            outs.append(results.get(timeout=5))
+        except queue.Empty:
+            codes = [p.exitcode for p in procs]
+            assert all(c in (None, 0) for c in codes), f"a worker died: exit codes {codes}"
+            assert time.monotonic() < deadline, f"no result from the workers in {seconds:.0f} s"
+    return outs
 
 
 def _report_fields(report) -> dict:
@@ -188,7 +205,7 @@ def test_two_replicas_on_one_database_lose_no_update(shared_pg, browser, tmp_pat
                                                    barrier, results)) for t in WORKERS]
         for p in procs:
             p.start()
-        outs = [results.get(timeout=120) for _ in procs]
+        outs = _results(results, procs, seconds=300)
         for p in procs:
             p.join(timeout=30)
         assert [o["errors"] for o in outs] == [[], []], outs
