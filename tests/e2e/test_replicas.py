@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import queue
+import sys
 import time
+import types
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -172,7 +174,7 @@ def _audit_count(conn, action: str, entity_id: str | None = None) -> int:
     return conn.scalar(stmt)
 
 
-def test_two_replicas_on_one_database_lose_no_update(shared_pg, browser, tmp_path):
+def test_two_replicas_on_one_database_lose_no_update(shared_pg, browser, tmp_path, monkeypatch):
     url = shared_pg
     with ThreadPoolExecutor(len(WORKERS)) as pool:  # both replicas boot at once
         booting = [pool.submit(start_app, url, log=tmp_path / f"replica-{t}.log")
@@ -199,6 +201,9 @@ def test_two_replicas_on_one_database_lose_no_update(shared_pg, browser, tmp_pat
             projects = conn.scalar(select(func.count()).select_from(Project))
             batches = _audit_count(conn, "import.batch")
 
+        # A spawned child re-runs the parent's __main__ file; after an AppTest in this process
+        # that is a page script (views/*.py). The workers need none of it: a bare __main__.
+        monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
         ctx = mp.get_context("spawn")
         barrier, results = ctx.Barrier(len(WORKERS)), ctx.Queue()
         procs = [ctx.Process(target=_worker, args=(url, t, scenario_id, project_id, period,
