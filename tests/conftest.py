@@ -32,6 +32,9 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # `support` in any imp
 from data_access.engine import create_pmo_engine, dispose_engines  # noqa: E402
 from data_access.migrate import upgrade  # noqa: E402
 from data_access.settings import get_settings  # noqa: E402
+from support.pg_databases import database_url as _pg_database_url  # noqa: E402
+from support.pg_databases import drop_database as _drop_pg_database  # noqa: E402
+from support.pg_databases import new_database as _new_pg_database  # noqa: E402
 from support.postgres import PostgresServer, PostgresUnavailable  # noqa: E402
 
 BACKENDS = [
@@ -86,25 +89,6 @@ def _pg_admin(postgres_url: str) -> Iterator[Engine]:
     admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
     yield admin
     admin.dispose()
-
-
-def _pg_database_url(postgres_url: str, name: str) -> str:
-    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _new_pg_database(admin: Engine, template: str | None = None) -> str:
-    name = f"pmo_test_{uuid.uuid4().hex[:16]}"  # unique across xdist workers sharing a server
-    with admin.connect() as conn:
-        clause = f' TEMPLATE "{template}"' if template else ""
-        if template and conn.dialect.server_version_info >= (15,):
-            clause += " STRATEGY FILE_COPY"  # copies files, faster than WAL_LOG for small DBs
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
-    return name
-
-
-def _drop_pg_database(admin: Engine, name: str) -> None:
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
