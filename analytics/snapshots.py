@@ -54,7 +54,7 @@ def _finite(column: str, dtype: pl.DataType) -> pl.Expr:
 def snapshot_rows(kset: KpiSet, risks: pl.DataFrame | pl.LazyFrame,
                   departments: pl.DataFrame) -> pl.DataFrame:
     """SNAPSHOT_SCHEMA rows: portfolio (key 'portfolio'), each department (key: its code), each
-    project (key: its code). Department and portfolio money and ratios are kset's roll-ups
+    project (key: its code), in that order, each grain by key. Department and portfolio money and ratios are kset's roll-ups
     (ratios recomputed from sums); red_projects, open_risks, risk_exposure (Σ probability / 5 ×
     cost impact of live risks) and drift_alerts are sums of the project rows; spi_t and
     overall_rag only exist per project."""
@@ -64,7 +64,7 @@ def snapshot_rows(kset: KpiSet, risks: pl.DataFrame | pl.LazyFrame,
                                          pl.col("code").alias("department_code"))
     project_rows = projects.join(dept_ids, on="department_code", how="left").select(
         pl.lit("project").alias("grain"), pl.col("code").alias("key"), "name", "department_id",
-        "project_id", *METRICS, "overall_rag")
+        "project_id", *METRICS, "overall_rag").sort("key")
     department_rows = (kset.departments.lazy()
                        .join(sums, on="department_code", how="left")
                        .join(dept_ids, on="department_code", how="left")
@@ -73,7 +73,8 @@ def snapshot_rows(kset: KpiSet, risks: pl.DataFrame | pl.LazyFrame,
                                pl.col("department").alias("name"), "department_id",
                                pl.lit(None, dtype=pl.Int64).alias("project_id"),
                                *(pl.lit(None).alias(m) if m == "spi_t" else m for m in METRICS),
-                               pl.lit(None, dtype=pl.String).alias("overall_rag")))
+                               pl.lit(None, dtype=pl.String).alias("overall_rag"))
+                       .sort("key"))
     totals = projects.select(pl.col(_SUMMED).sum())
     portfolio_row = (kset.portfolio.lazy().join(totals, how="cross")
                      .select(pl.lit("portfolio").alias("grain"), pl.lit(PORTFOLIO_KEY).alias("key"),
