@@ -14,7 +14,7 @@ COOKIE_NAME = "pmo_cockpit_auth"  # data_access.settings.Settings.cookie_name
 HEADING = "Executive overview"
 
 
-def _auth_cookie(context, timeout_s: float = 20.0) -> dict:
+def _auth_cookie(context, timeout_s: float = 90.0) -> dict:  # slow when CI is busy
     """The sign-in cookie once the browser has stored it (a component sets it from JS)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
