@@ -12,6 +12,9 @@ from components.prioritise_url import KEYS, from_query, read_query, to_query
 from components.url_state import RESTORED_KEY
 
 SEEDED_KEY = "p_seeded"
+#: the scenario on screen at the end of the last run, kept when the user leaves the page:
+#: Streamlit drops the state of widgets that a run did not draw, and the URL on a page switch
+LAST_KEY = "p_last"
 WEIGHT_KEYS = {k: f"pw_{k}" for k in CRITERION_KEYS}
 SCENARIO_PARAM = "scenario"
 WEIGHT_KEYS_URL = tuple(f"w_{k}" for k in CRITERION_KEYS)
@@ -32,7 +35,8 @@ def link_query() -> dict[str, str]:
 
 
 def needs_seed() -> bool:
-    return SEEDED_KEY not in st.session_state
+    """First run of the page, or the first since the user left it (its widgets' state is gone)."""
+    return SEEDED_KEY not in st.session_state or "p_years" not in st.session_state
 
 
 def seed(params: ScenarioParams, codes: Collection[str], years: Collection[int]) -> list[str]:
@@ -82,7 +86,9 @@ def current(years: Collection[int]) -> ScenarioParams:
 
 
 def write_url(params: ScenarioParams, scenario_id: int | None) -> None:
-    """Make the URL name exactly ``params`` (and the saved scenario it came from, if any)."""
+    """Make the URL name exactly ``params`` (and the saved scenario it came from, if any), and
+    remember them for the user's return to the page."""
+    st.session_state[LAST_KEY] = params.to_dict()
     wanted = to_query(params)
     if scenario_id is not None:
         wanted[SCENARIO_PARAM] = str(scenario_id)
@@ -103,8 +109,14 @@ def seed_from_link(candidates_for: Callable[[ScenarioParams], tuple[list[str], t
                    default_weights: dict[str, int] | None = None) -> list[str]:
     """First run of the page: the link's scenario (or the saved one ``?scenario=ID`` names, when
     the link carries nothing else) goes into the widgets; a link without weights starts from
-    the PMO's default weights (method standards). Returns the notices to show."""
+    the PMO's default weights (method standards). A user back from another page, with nothing
+    in the link, finds the scenario they left. Returns the notices to show."""
     query = link_query()
+    last = st.session_state.get(LAST_KEY)
+    if not query and last is not None:
+        params, _ = ScenarioParams.from_dict(last)
+        codes, years, _ = candidates_for(params)
+        return seed(params, codes, years)
     params, notices = parse(query)
     if default_weights and not any(key in query for key in WEIGHT_KEYS_URL):
         params = params.with_(weights=dict(default_weights))

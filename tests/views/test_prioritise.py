@@ -177,3 +177,26 @@ def test_a_department_head_never_sees_projects_outside_their_scope(page, app_env
     assert outside[0] not in shown
     assert set(at.dataframe[0].value["code"]) == set(theirs.table["code"])
     assert any("not candidates available to you" in w.value for w in at.warning)
+
+
+def test_back_from_another_page_the_user_finds_the_scenario_they_left(app_env):
+    """Streamlit drops the state of widgets a run did not draw (and the URL on a page switch):
+    the page must not come back with an empty budget and constraints switched off."""
+    from support.apptest import rerun, sign_in
+
+    at = sign_in("head")
+    at.switch_page("views/prioritise.py")
+    rerun(at)
+    at.slider(key="pw_financial").set_value(60)
+    at.run()
+    left = {k: at.query_params[k] for k in ("budget", "years", "cap", "ponr", "w_financial")}
+    assert left["w_financial"] == "60" and left["cap"] == "100" and left["ponr"] == "50"
+    for page in ("views/risks.py", "views/prioritise.py"):
+        at.switch_page(page)
+        for key in list(at.query_params):          # the browser drops them on a page switch
+            del at.query_params[key]
+        rerun(at)
+        assert not at.exception, at.exception
+    assert {k: at.query_params[k] for k in left} == left
+    assert at.slider(key="pw_financial").value == 60
+    assert not at.error and not at.warning
