@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from components.access import PAGES, PageSpec, pages_for
+from components.access import PAGES, PageSpec, menu_for
 from components.auth import login_gate, signed_out
 from components.format import md_escape
 from components.links import apply_meeting_mode, meeting_mode, render_share
@@ -69,7 +69,10 @@ if not st.session_state.get("authentication_status"):  # "Sign out" was pressed 
 meeting = meeting_mode()
 if meeting:
     apply_meeting_mode()
-page = st.navigation([_page(spec) for spec in pages_for(user.role)])
+# Grouped in sections and always expanded: a PMO's 16 pages would otherwise hide six behind
+# "View more".
+page = st.navigation({section: [_page(spec) for spec in specs]
+                      for section, specs in menu_for(user.role).items()}, expanded=True)
 spec = next((p for p in PAGES if p.url_path == page.url_path), None)
 carry_filters()  # a page opened from the menu keeps the portfolio filters of the last page
 try:

@@ -33,6 +33,8 @@ from data_access.users import CurrentUser
 EPOCH_KEY = "pmo_session_epoch"
 NOTICE_KEY = "pmo_signout_notice"
 REFUSED_COOKIE_KEY = "pmo_refused_cookie"
+#: the cookie issued at sign-in, rendered again on every run of the session (see set_cookie)
+PENDING_COOKIE_KEY = "pmo_cookie_to_set"
 LOGIN_FIELDS = {"Form name": "Sign in to PMO Cockpit", "Username": "Username",
                 "Password": "Password", "Login": "Sign in"}
 CLOCK_SKEW_SECONDS = 60
@@ -129,6 +131,7 @@ class RevocableCookie:
         self.engine = engine
         self.key = key
         self.lifetime_seconds = lifetime_days * 86_400
+        self.rendered = False  # the cookie-setting component is drawn at most once a run
 
     @property
     def cookie_name(self) -> str:
@@ -162,9 +165,24 @@ class RevocableCookie:
         token = issue_token(st.session_state["username"], epoch, self.key, now,
                             self.lifetime_seconds)
         secure = (st.context.url or "").startswith("https://")
+        expires = (datetime.now() + timedelta(seconds=self.lifetime_seconds)).isoformat()
+        st.session_state[PENDING_COOKIE_KEY] = (token, expires, secure)
+        self.render_pending()
+
+    def render_pending(self) -> None:
+        """Draw the component that writes the sign-in cookie, with the same key and arguments
+        on every run of the session: the browser writes it when the component first mounts.
+        Drawn only in the sign-in run, it was lost when that run was cut short by the rerun that
+        shows the menu before the browser mounted it (seen under load): a reload then showed
+        the login form again."""
+        pending = st.session_state.get(PENDING_COOKIE_KEY)
+        if pending is None or self.rendered:
+            return
+        token, expires, secure = pending
         self.inner.cookie_manager.set(
-            self.cookie_name, token, expires_at=datetime.now() + timedelta(
-                seconds=self.lifetime_seconds), secure=secure or None, same_site="strict")
+            self.cookie_name, token, key="pmo_cookie_set",
+            expires_at=datetime.fromisoformat(expires), secure=secure or None, same_site="strict")
+        self.rendered = True
 
     def delete_cookie(self) -> None:
         self.inner.delete_cookie()
@@ -219,6 +237,7 @@ def _sign_out(authenticator: stauth.Authenticate, message: str | None = None) ->
     """End the session (and its cookie); ``message`` is shown above the login form."""
     set_current_user(None)
     st.session_state.pop(EPOCH_KEY, None)
+    st.session_state.pop(PENDING_COOKIE_KEY, None)
     if message:
         st.session_state[NOTICE_KEY] = message
     if st.session_state.get("authentication_status"):
@@ -232,6 +251,7 @@ def signed_out(authenticator: stauth.Authenticate) -> None:
     """After "Sign out" (the epoch is already bumped): forget the user, offer the form again."""
     set_current_user(None)
     st.session_state.pop(EPOCH_KEY, None)
+    st.session_state.pop(PENDING_COOKIE_KEY, None)
     st.info("You have signed out.")
     authenticator.login(location="main", fields=LOGIN_FIELDS, key="pmo_login")
 
@@ -277,4 +297,5 @@ def login_gate(engine: Engine, settings: Settings) -> tuple[CurrentUser | None, 
         return None, authenticator
     if previous is None or previous != user:
         set_current_user(user)
+    controller.cookie_model.render_pending()
     return user, authenticator

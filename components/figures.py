@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.format import label_escape, money
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "not assessed": "#9e9e9e"}
@@ -14,7 +15,7 @@ SERIES_COLOURS = {"Budget (BAC)": "#90a4ae", "Actual cost (AC)": "#1f4e79", "For
 
 def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", y=-0.2), template="plotly_white")
+                      legend=dict(orientation="h", y=-0.2))
     return fig
 
 

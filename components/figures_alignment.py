@@ -8,6 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.figures import RAG_COLOURS
 from components.format import label_escape, money
 
@@ -19,8 +20,7 @@ VALUE_AXES = {"alignment": ("alignment_score", "Alignment score (0-100)"),
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      template="plotly_white", clickmode="event+select")
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), clickmode="event+select")
     return fig
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.format import label_escape, money
 
 METHODOLOGY_COLOURS = {"agile": "#1f77b4", "waterfall": "#5c6bc0", "v_model": "#26a69a",
@@ -20,7 +21,7 @@ def methodology_label(value: str) -> str:
 
 def _layout(fig: go.Figure, title: str, height: int = 340) -> go.Figure:
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", y=-0.2), template="plotly_white")
+                      legend=dict(orientation="h", y=-0.2))
     return fig
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.figures import RAG_COLOURS
 from components.format import date, label_escape
 
@@ -65,7 +66,7 @@ def roadmap(rows: pl.DataFrame, dependencies: pl.DataFrame, *, today: dt.date | 
     fig.update_xaxes(type="date", title=None)
     fig.update_yaxes(autorange="reversed", type="category", title=None)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05, title="Roadmap: baseline vs forecast",
-                      height=max(320, 26 * rows.height + 120), template="plotly_white",
+                      height=max(320, 26 * rows.height + 120),
                       margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=1.02, x=1,
                                                                        xanchor="right", yanchor="bottom"))
     return fig

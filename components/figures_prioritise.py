@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from analytics.scenario import CRITERION_KEYS
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.figures import _layout
 from components.format import label_escape, money
 

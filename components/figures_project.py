@@ -7,6 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.figures import RAG_COLOURS
 from components.format import date, label_escape, money
 
@@ -18,7 +19,7 @@ LATE, ON_TIME = "#c62828", "#2e7d32"
 
 def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", y=-0.2), template="plotly_white")
+                      legend=dict(orientation="h", y=-0.2))
     return fig
 
 

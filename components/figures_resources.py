@@ -7,6 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.format import label_escape
 
 #: load % -> colour: under-used blue, 100 % near white, over-allocated red (centred at 100 %)
@@ -65,6 +66,6 @@ def capacity_heatmap(load: pl.DataFrame, key: str, title: str) -> go.Figure:
     fig.update_yaxes(type="category", autorange="reversed", categoryorder="array",
                      categoryarray=y)
     fig.update_layout(title=title, height=max(260, 26 * len(groups) + 150),
-                      margin=dict(l=10, r=10, t=50, b=10), template="plotly_white",
+                      margin=dict(l=10, r=10, t=50, b=10),
                       clickmode="event+select", dragmode=False)
     return fig

@@ -9,6 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.format import money
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -82,7 +83,7 @@ def risk_heatmap(matrix: pl.DataFrame, symbol: str = "€", *,
     fig.update_yaxes(title="Probability (1 rare … 5 almost certain)", tickvals=list(LEVELS),
                      range=[0.5, 5.5], showgrid=False, zeroline=False, fixedrange=True)
     fig.update_layout(title="Live risks by probability × impact (count, exposure)", height=460,
-                      margin=dict(l=10, r=10, t=50, b=10), template="plotly_white",
+                      margin=dict(l=10, r=10, t=50, b=10),
                       clickmode="event+select", dragmode=False)
     return fig
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from analytics.kpis import KpiSet
 from analytics.snapshots import MONEY, snapshot_rows
 from analytics.trends import HIGHER_IS_BETTER, LABELS, default_reference, series, since
+from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.format import date, label_escape, money, ratio
 from data_access.queries.portfolio import data_version
 from data_access.scope import Scope
@@ -113,7 +114,7 @@ def trend_figure(points: pl.DataFrame, metric: str, *, title: str) -> go.Figure:
                                  mode="lines+markers", name=name,
                                  hovertemplate=f"{name}<br>%{{x|%d %b %Y}}: %{{y:,.2f}}"
                                                "<extra></extra>"))
-    fig.update_layout(title=label_escape(title), height=360, template="plotly_white",
+    fig.update_layout(title=label_escape(title), height=360,
                       margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.2),
                       yaxis_title=label_escape(LABELS.get(metric, metric)))
     return fig

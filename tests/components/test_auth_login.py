@@ -140,3 +140,29 @@ def test_a_refused_page_is_audited_once_per_session(db):
     assert [e.value for e in at.error] == ["This page is not available to your role."]
     at.run()
     assert audit(db, "walt").count(("access.refused", "page=governance; role=viewer")) == 1
+
+
+def cookie_writers(at: AppTest) -> list[dict]:
+    """The arguments of the cookie manager components drawn that write a cookie."""
+    import json
+
+    drawn = [json.loads(e.proto.json_args) for e in at.get("component_instance")]
+    return [args for args in drawn if args.get("method") == "set"]
+
+
+def test_the_sign_in_cookie_is_drawn_on_every_run_until_sign_out(db):
+    """The sign-in run is cut short by the rerun that shows the menu: a cookie writer drawn only
+    there could vanish before the browser mounted it (then a reload showed the login form)."""
+    at = sign_in("tara", PASSWORD)
+    first = cookie_writers(at)
+    assert len(first) == 1 and first[0]["cookie"] == get_settings().cookie_name
+    for _ in range(2):
+        rerun(at)
+        assert not at.exception, at.exception
+        assert cookie_writers(at) == first           # same token, same options: mounted once
+    at.button(key="pmo_logout").click()
+    at.run()            # the sign-out run (the writer, long mounted, does not write again; a
+    rerun(at)           # cookie it wrote late would carry the bumped epoch and be refused)
+    assert not at.exception, at.exception
+    assert cookie_writers(at) == []
+    assert at.text_input and at.button[0].label == "Sign in"
