@@ -36,7 +36,8 @@ bench: install
 	$(BIN)/python bench/db_read.py
 
 load: install
-	$(BIN)/python -m bench.load --users 10,25 --minutes 2
+	$(BIN)/python -m bench.load --users 10,25 --minutes 2 --clients protocol
+	$(BIN)/python -m bench.load --users 10,25 --minutes 2 --clients browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

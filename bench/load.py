@@ -1,31 +1,38 @@
-"""Load: N concurrent browser sessions against ONE app server, on loopback only, bounded.
+"""Load: N concurrent sessions against ONE app server, on loopback only, bounded.
 
-    .venv/bin/python -m bench.load --users 10,25 --minutes 2 [--think 10] [--nice 10] [--pg]
+    .venv/bin/python -m bench.load --users 10,25 --minutes 2 [--clients browser|protocol]
+                                   [--think 10] [--nice 10] [--pg]
 
 Seeds a demo database (SQLite in a temporary directory, or a throwaway PostgreSQL with
 ``--pg``); for each N in ``--users`` starts ONE ``streamlit run app.py`` on a free 127.0.0.1
-port (a fresh one per level, so that no level inherits the previous one's sessions) and drives N headless Chromium contexts (one browser, asyncio Playwright): each signs in
-as a demo user (exec, pmo, head, manager, viewer in turn) and clicks through its role's pages
-in the sidebar for ``--minutes``, reading each page for a think time drawn uniformly from
-0.5-1.5 x ``--think`` seconds (seeded) before the next click, as people do. A page is *finished*
-when its title heading is visible and Streamlit's running indicator is gone; the time from the
-click to that is one sample. An error is any exception element, any error alert or a page that
-does not finish within 60 s.
-The browsers run at ``--nice`` (a lower CPU priority than the server): on one 2-CPU machine
-they share the CPUs with the server, where in production they run on the users' machines.
-Server CPU per page = (the server's user + system CPU seconds during the run, from
-/proc/PID/stat) / pages finished: the server's own cost, whatever the browsers cost.
-Server memory per session = (server RSS with N sessions signed in - RSS before them) / N, with
-the RSS read from /proc (mean of samples taken every 2 s during the run).
+port (a fresh one per level, so that no level inherits the previous one's sessions). N users
+arrive 3 s apart, each signs in as a demo user (exec, pmo, head, manager, viewer in turn) and
+opens its role's pages in menu order for ``--minutes``, reading each page for a think time
+drawn uniformly from 0.5-1.5 x ``--think`` seconds (seeded) before the next click.
 
-Prints a markdown table and writes bench/results/load-<date>.json. Bounded: at most 30 users
-and 5 minutes per run.
+- ``--clients browser``: N headless Chromium contexts (one browser, asyncio Playwright) click
+  the sidebar; a page is *finished* when its title heading is visible and Streamlit's running
+  indicator is gone. The browsers run at ``--nice`` (a low-share CPU cgroup where the machine
+  allows it): on one machine they share the CPUs with the server, where in production they run
+  on the users' machines, and a Chromium tab costs 2-3x the server's CPU per page.
+- ``--clients protocol``: N WebSocket sessions (bench/load_protocol.py) send what the browser
+  sends and render nothing; a page is finished when the server's run of it finishes with its
+  title drawn. This measures the server under N users, not the browsers.
+
+The time from the click to the finished page is one sample. An error is any exception element,
+any error alert, or a page that does not finish within 60 s. Server CPU per page = the server's
+user + system CPU seconds during the run (/proc/PID/stat) / pages finished. Server memory per
+session = (server RSS with N sessions signed in - RSS before them) / N (mean of samples taken
+every 2 s). Prints a markdown table and writes bench/results/load-<clients>-<date>.json; keeps
+the server log and, for browsers, screenshots of failures. Bounded: at most 30 users and 5
+minutes per level.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -41,6 +48,9 @@ for p in (ROOT, ROOT / "tests"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+from bench.load_os import (browser_group, cpu_seconds, low_priority_chromium,  # noqa: E402
+                           remove_group, rss_mb)
+from bench.load_protocol import protocol_user  # noqa: E402
 from components.access import pages_for  # noqa: E402
 from support.servers import (CHROMIUM, CHROMIUM_ARGS, RestartablePostgres, seed_demo,  # noqa: E402
                              start_app)
@@ -54,62 +64,11 @@ RUNNING = "[data-testid='stStatusWidget']"
 ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` in MiB (/proc/PID/status VmRSS)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for pid {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and its threads so far (/proc/PID/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def think_times(mean_s: float, seed: int):
     """Endless think times, uniform in [0.5, 1.5] x mean_s (none when mean_s is 0), seeded."""
     rng = random.Random(seed)
     while True:
         yield mean_s * rng.uniform(0.5, 1.5)
-
-
-CGROUP_CPU = Path("/sys/fs/cgroup/cpu")  # cgroup v1 CPU controller (as on this machine)
-
-
-def browser_group(nice: int) -> Path | None:
-    """A CPU cgroup whose share matches ``nice`` (1024 / 1.25^nice, as the kernel weighs nice
-    levels), for the browsers; None when it cannot be made (no cgroup v1 CPU controller, not
-    root). Chromium renices its own processes, so nice alone does not hold them back."""
-    group = CGROUP_CPU / f"pmo-load-{os.getpid()}"
-    try:
-        group.mkdir(exist_ok=True)
-        (group / "cpu.shares").write_text(str(max(2, round(1024 / 1.25 ** nice))))
-    except OSError:
-        return None
-    return group
-
-
-def low_priority_chromium(directory: Path, nice: int, group: Path | None) -> str:
-    """An executable that starts Chromium at CPU priority ``nice`` and, when ``group`` is given,
-    in that CPU cgroup (the plain path for nice 0)."""
-    if nice == 0:
-        return CHROMIUM
-    join = f"echo $$ > {group / 'cgroup.procs'}\n" if group is not None else ""
-    wrapper = directory / "chromium-low-priority"
-    wrapper.write_text(f'#!/bin/sh\n{join}exec nice -n {nice} {CHROMIUM} "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
-
-
-def remove_group(group: Path | None) -> None:
-    """Remove the browsers' cgroup (once its processes are gone)."""
-    if group is not None:
-        try:
-            group.rmdir()
-        except OSError as exc:
-            print(f"could not remove {group}: {exc}", file=sys.stderr)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -202,40 +161,53 @@ async def _sample_rss(pid: int, stop: asyncio.Event, out: list[float]) -> None:
 
 
 async def run_level(base: str, pid: int, users: int, minutes: float, *, think_s: float = 10.0,
-                    chromium: str = CHROMIUM, shots: Path | None = None) -> dict:
-    """One load level: ``users`` sessions for ``minutes``; the row of the table."""
+                    chromium: str = CHROMIUM, shots: Path | None = None,
+                    clients: str = "browser") -> dict:
+    """One load level: ``users`` sessions (``clients``: 'browser' or 'protocol') for
+    ``minutes``; the row of the table."""
     from playwright.async_api import async_playwright
 
     by_page: dict[str, list[float]] = {}
     errors: list[str] = []
     idle = rss_mb(pid)
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            signed_in, ready = asyncio.Event(), []
-            deadline = [time.monotonic() + 3600]  # set when every session is signed in
-            tasks = [asyncio.create_task(_session(browser, base, n, deadline, by_page, errors,
-                                                  signed_in, ready, think_s, shots))
-                     for n in range(users)]
-            login_started = time.monotonic()
-            while len(ready) < users:
-                await asyncio.sleep(0.2)
-            login_s = time.monotonic() - login_started
-            deadline[0] = time.monotonic() + minutes * 60
-            cpu_before = cpu_seconds(pid)
-            stop, samples = asyncio.Event(), []
-            sampler = asyncio.create_task(_sample_rss(pid, stop, samples))
-            signed_in.set()
-            await asyncio.gather(*tasks)
-            server_cpu = cpu_seconds(pid) - cpu_before
-            stop.set()
-            await sampler
-        finally:
-            await browser.close()
+    async with contextlib.AsyncExitStack() as stack:
+        browser = None
+        if clients == "browser":
+            p = await stack.enter_async_context(async_playwright())
+            browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            stack.push_async_callback(browser.close)
+        signed_in, ready = asyncio.Event(), []
+        deadline = [time.monotonic() + 3600]  # set when every session is signed in
+
+        def user(n: int):
+            if browser is not None:
+                return _session(browser, base, n, deadline, by_page, errors, signed_in, ready,
+                                think_s, shots)
+            username, role = ACCOUNTS[n % len(ACCOUNTS)]
+            return protocol_user(base, n, username, [s.title for s in pages_for(role)],
+                                 arrive_s=RAMP_S * n, pauses=think_times(think_s, seed=n),
+                                 deadline=deadline, times=by_page, errors=errors,
+                                 signed_in=signed_in, ready=ready, timeout_s=PAGE_TIMEOUT_MS / 1000)
+
+        tasks = [asyncio.create_task(user(n)) for n in range(users)]
+        login_started = time.monotonic()
+        while len(ready) < users:
+            await asyncio.sleep(0.2)
+        login_s = time.monotonic() - login_started
+        deadline[0] = time.monotonic() + minutes * 60
+        cpu_before = cpu_seconds(pid)
+        stop, samples = asyncio.Event(), []
+        sampler = asyncio.create_task(_sample_rss(pid, stop, samples))
+        signed_in.set()
+        await asyncio.gather(*tasks)
+        server_cpu = cpu_seconds(pid) - cpu_before
+        stop.set()
+        await sampler
     loaded = statistics.fmean(samples) if samples else idle
     times = [t for page_times in by_page.values() for t in page_times]
     return {
-        "users": users, "minutes": minutes, "think_s": think_s, "pages": len(times),
+        "clients": clients, "users": users, "minutes": minutes, "think_s": think_s,
+        "pages": len(times),
         "errors": len(errors),
         "error_samples": errors[:20], "sign_in_all_s": round(login_s, 1),
         "p50_s": round(percentile(times, 50), 3) if times else None,
@@ -253,12 +225,13 @@ async def run_level(base: str, pid: int, users: int, minutes: float, *, think_s:
 
 
 def _table(rows: list[dict], backend: str) -> str:
-    lines = [f"Load on one server ({backend} demo database, loopback, headless Chromium)", "",
-             "| users | minutes | think s | pages | p50 s | p95 s | max s | errors "
+    lines = [f"Load on one server ({backend} demo database, loopback)", "",
+             "| clients | users | minutes | think s | pages | p50 s | p95 s | max s | errors "
              "| server CPU s / page | RSS idle MiB | RSS loaded MiB | MiB / session |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['users']} | {r['minutes']:g} | {r['think_s']:g} | {r['pages']} "
+        lines.append(f"| {r['clients']} | {r['users']} | {r['minutes']:g} | {r['think_s']:g} "
+                     f"| {r['pages']} "
                      f"| {r['p50_s']} | {r['p95_s']} | {r['max_s']} | {r['errors']} "
                      f"| {r['server_cpu_per_page_s']} | {r['rss_idle_mb']} "
                      f"| {r['rss_loaded_mb']} | {r['mb_per_session']} |")
@@ -301,11 +274,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds a user reads a page before the next click (0: none)")
     parser.add_argument("--nice", type=_nice, default=10,
                         help="CPU priority of the browsers (0 = the server's)")
+    parser.add_argument("--clients", choices=("browser", "protocol"), default="browser",
+                        help="headless Chromium tabs, or WebSocket sessions that render nothing "
+                             "(bench/load_protocol.py)")
     parser.add_argument("--pg", action="store_true", help="a throwaway PostgreSQL, not SQLite")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    if not Path(CHROMIUM).exists():
+    if args.clients == "browser" and not Path(CHROMIUM).exists():
         parser.error(f"{CHROMIUM} is missing: install the OS chromium package")
     pg, group = None, None
     with tempfile.TemporaryDirectory(prefix="pmo-load-") as tmp:
@@ -316,8 +292,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 url = f"sqlite:///{Path(tmp) / 'demo.db'}"
             seed_demo(url)
-            group = browser_group(args.nice) if args.nice else None
-            if args.nice and group is None:
+            group = browser_group(args.nice) if args.nice and args.clients == "browser" else None
+            if args.nice and args.clients == "browser" and group is None:
                 print("no CPU cgroup for the browsers (needs root and cgroup v1's cpu "
                       "controller): nice alone, which Chromium partly undoes", file=sys.stderr)
             chromium = low_priority_chromium(Path(tmp), args.nice, group)
@@ -327,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     rows.append(asyncio.run(run_level(app.url, app.pid, users, args.minutes,
                                                       think_s=args.think, chromium=chromium,
-                                                      shots=args.out / f"load-{users}-failures")))
+                                                      shots=args.out / f"load-{users}-failures",
+                                                      clients=args.clients)))
                 finally:
                     app.stop()
                 print(f"{users} users: {rows[-1]['pages']} pages, p95 {rows[-1]['p95_s']} s, "
@@ -339,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     backend = "PostgreSQL" if args.pg else "SQLite"
     print(_table(rows, backend))
     args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"load-{dt.date.today().isoformat()}.json"
+    out = args.out / f"load-{args.clients}-{dt.date.today().isoformat()}.json"
     out.write_text(json.dumps({"backend": backend, "cpus": _cpus(), "browser_nice": args.nice,
                                "browser_cgroup": group is not None,
                                "levels": rows}, indent=2))
