@@ -37,9 +37,10 @@ class Run:
 class ProtocolSession:
     """One session on the app's WebSocket; ``open`` and ``sign_in`` return a finished Run."""
 
-    def __init__(self, base_url: str, timeout_s: float = 60.0) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 60.0, ssl=None) -> None:
         self.base = base_url.rstrip("/")
         self.timeout_s = timeout_s
+        self.ssl = ssl  # an ssl.SSLContext for https:// (e.g. a proxy's self-signed certificate)
         self.ws = None
         self.pages: dict[str, str] = {}  # page title -> page_script_hash (from the menu)
         self.page_hash = ""
@@ -47,9 +48,10 @@ class ProtocolSession:
 
     async def connect(self) -> Run:
         """Open the socket and run the app once, as a freshly loaded tab does."""
-        uri = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
+        uri = ("ws" + self.base.removeprefix("http")) + "/_stcore/stream"  # http->ws, https->wss
+        extra = {"ssl": self.ssl} if uri.startswith("wss://") and self.ssl is not None else {}
         self.ws = await websockets.connect(uri, subprotocols=["streamlit"],
-                                           origin=self.base, max_size=None)
+                                           origin=self.base, max_size=None, **extra)
         return await self._rerun([])
 
     async def close(self) -> None:
