@@ -62,6 +62,9 @@ class Scenario(VersionedMixin, Base):
     """A saved what-if: its parameters and result as JSON, owned by a user."""
 
     __tablename__ = "scenarios"
+    # The id is the scenario's short link: never hand a deleted scenario's id to a new one
+    # (SQLite reuses the highest rowid without AUTOINCREMENT; migration 0006).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -190,3 +190,34 @@ def _duplicate_cost(s: Session):
 def test_database_refuses_invalid_rows(session: Session, violation: str) -> None:
     with pytest.raises(IntegrityError):
         CONSTRAINT_VIOLATIONS[violation](session)
+
+
+def test_0006_rebuilds_scenarios_with_their_rows_and_autoincrement_on_sqlite(tmp_path) -> None:
+    """Existing scenarios keep their ids and contents; the next id follows the highest ever."""
+    engine = create_pmo_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(engine, "0005")
+        with engine.begin() as conn:
+            for ident, name in ((1, "kept"), (7, "newest")):
+                conn.execute(text(
+                    "INSERT INTO scenarios (id, name, parameters, result, is_baseline, created_at,"
+                    " version, updated_at) VALUES (:id, :name, '{\"budget\": 1}', '{}', 0,"
+                    " '2026-11-01 10:00:00', 1, '2026-11-01 10:00:00')"),
+                    {"id": ident, "name": name})
+        upgrade(engine)
+        with engine.begin() as conn:
+            rows = conn.execute(text("SELECT id, name, parameters FROM scenarios ORDER BY id"))
+            rows = rows.all()
+            ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'scenarios'"))
+            ddl = ddl.scalar()
+            conn.execute(text("DELETE FROM scenarios WHERE id = 7"))
+            conn.execute(text(
+                "INSERT INTO scenarios (name, parameters, result, is_baseline, created_at, version,"
+                " updated_at) VALUES ('next', '{}', '{}', 0, '2026-11-02', 1, '2026-11-02')"))
+            new_id = conn.execute(text("SELECT id FROM scenarios WHERE name = 'next'")).scalar()
+        assert rows == [(1, "kept", '{"budget": 1}'), (7, "newest", '{"budget": 1}')]
+        assert "AUTOINCREMENT" in ddl
+        assert new_id == 8                    # not 7, the deleted scenario's id
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()

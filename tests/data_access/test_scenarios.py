@@ -471,3 +471,14 @@ def test_comparison_is_audited_and_unknown_ids_refused(engine, people):
         with pytest.raises(sc.ScenarioError, match=message):
             sc.record_comparison(engine, people["erin"], *args)
     assert counts(engine) == before
+
+
+def test_a_deleted_scenarios_id_is_never_given_to_a_new_one(engine, people):
+    """The id is the short link: after the newest scenario is deleted, the next one saved gets
+    a new id (SQLite would reuse it without AUTOINCREMENT, migration 0006)."""
+    save(engine, people["alice"], "First")
+    newest = save(engine, people["alice"], "Newest")
+    sc.delete_scenario(engine, people["alice"], newest.id, expected_version=1)
+    later = save(engine, people["alice"], "Later")
+    assert later.id > newest.id
+    assert sc.get_scenario(engine, people["alice"], newest.id) is None
