@@ -50,7 +50,7 @@ for p in (ROOT, ROOT / "tests"):
 
 from bench.load_os import (browser_group, cpu_seconds, low_priority_chromium,  # noqa: E402
                            remove_group, rss_mb)
-from bench.load_protocol import protocol_user  # noqa: E402
+from bench.load_protocol import click_through, protocol_user  # noqa: E402
 from components.access import pages_for  # noqa: E402
 from support.servers import (CHROMIUM, CHROMIUM_ARGS, RestartablePostgres, seed_demo,  # noqa: E402
                              start_app)
@@ -121,13 +121,8 @@ async def _session(browser, base: str, n: int, deadline: list[float], times: dic
         await _finished(page, titles[0])
         ready.append(n)
         await signed_in.wait()  # every session is signed in before the clock starts
-        i = 0
-        while time.monotonic() < deadline[0]:
-            i += 1
-            await asyncio.sleep(min(next(pauses), max(0.0, deadline[0] - time.monotonic())))
-            if time.monotonic() >= deadline[0]:
-                break
-            title = titles[i % len(titles)]
+
+        async def visit(i: int, title: str) -> None:
             where = f"{username}#{n} {title}"
             started = time.perf_counter()
             try:
@@ -143,6 +138,8 @@ async def _session(browser, base: str, n: int, deadline: list[float], times: dic
                 errors.append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
                 await _screenshot(page, shots, f"{username}-{n}-{i}")
             await _check_errors(page, where, errors)
+
+        await click_through(titles, deadline, pauses, visit)
     except Exception as exc:
         errors.append(f"{username}#{n} sign-in: {type(exc).__name__}: {str(exc).splitlines()[0]}")
         await _screenshot(page, shots, f"{username}-{n}-sign-in")

@@ -130,6 +130,18 @@ async def timed_open(session: ProtocolSession, title: str) -> tuple[float, Run]:
     return time.perf_counter() - started, run
 
 
+async def click_through(titles: list[str], deadline: list[float], pauses, visit) -> None:
+    """A user's loop, for either kind of client: think, then ``await visit(i, title)`` for the
+    next page of ``titles`` (menu order, from the second), until ``deadline[0]``."""
+    i = 0
+    while time.monotonic() < deadline[0]:
+        i += 1
+        await asyncio.sleep(min(next(pauses), max(0.0, deadline[0] - time.monotonic())))
+        if time.monotonic() >= deadline[0]:
+            return
+        await visit(i, titles[i % len(titles)])
+
+
 async def protocol_user(base: str, n: int, username: str, titles: list[str], *, arrive_s: float,
                         pauses, deadline: list[float], times: dict[str, list], errors: list[str],
                         signed_in: asyncio.Event, ready: list[int], timeout_s: float) -> None:
@@ -145,23 +157,20 @@ async def protocol_user(base: str, n: int, username: str, titles: list[str], *, 
                                f"{'; '.join(first.errors) or 'no error shown'}")
         ready.append(n)
         await signed_in.wait()  # every session is signed in before the clock starts
-        i = 0
-        while time.monotonic() < deadline[0]:
-            i += 1
-            await asyncio.sleep(min(next(pauses), max(0.0, deadline[0] - time.monotonic())))
-            if time.monotonic() >= deadline[0]:
-                break
-            title = titles[i % len(titles)]
+
+        async def visit(i: int, title: str) -> None:
             where = f"{username}#{n} {title}"
             try:
                 seconds, run = await timed_open(session, title)
             except Exception as exc:  # a timeout or a dead socket: counted, then go on
                 errors.append(f"{where}: {type(exc).__name__}: {exc}"[:300])
-                continue
+                return
             if title not in run.titles:
                 errors.append(f"{where}: the page's title was not drawn")
             errors.extend(f"{where}: {e}" for e in run.errors)
             times.setdefault(title, []).append(seconds)
+
+        await click_through(titles, deadline, pauses, visit)
     except Exception as exc:
         errors.append(f"{username}#{n} sign-in: {type(exc).__name__}: {exc}"[:300])
         ready.append(n)
