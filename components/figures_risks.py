@@ -68,12 +68,15 @@ def risk_heatmap(matrix: pl.DataFrame, symbol: str = "€", *,
         x=list(LEVELS), y=list(LEVELS), z=z, zmin=-0.5, zmax=len(BAND_COLOURS) - 0.5,
         colorscale=_band_colourscale(), showscale=False, xgap=3, ygap=3,
         text=text, texttemplate="%{text}", textfont=dict(size=14, color="#212121"),
-        customdata=hover, hovertemplate="%{customdata}<extra></extra>"))
+        hoverinfo="skip"))
+    # The markers carry the hover text: a trace with hoverinfo "skip" is skipped by plotly's
+    # click hit-testing too, so skipped markers made a click find only the heatmap (no selection).
     fig.add_trace(go.Scatter(
         x=[i for p in LEVELS for i in LEVELS], y=[p for p in LEVELS for _ in LEVELS],
         customdata=[cell_id(p, i) for p in LEVELS for i in LEVELS], mode="markers",
         marker=dict(symbol="square", size=60, opacity=0.01, color="#000000"),
-        hoverinfo="skip", showlegend=False, name="cells"))
+        hovertext=[h for row in hover for h in row], hovertemplate="%{hovertext}<extra></extra>",
+        showlegend=False, name="cells"))
     if selected is not None:
         p, i = selected
         fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=p - 0.5, y1=p + 0.5,

@@ -27,7 +27,10 @@ def test_cells_show_count_and_exposure_with_probability_up_and_impact_across():
     assert cell(fig, 4, 5, "text") == "<b>2</b><br>€120.0k"    # 4/5 × 150k
     assert cell(fig, 1, 2, "text") == "<b>1</b><br>€0"         # unknown cost adds 0
     assert cell(fig, 3, 3, "text") == ""                        # empty cells say nothing
-    assert "P4 × I5 = 20 (critical)" in cell(fig, 4, 5, "customdata")
+    markers = fig.data[1]                                       # the hover is the marker's
+    at = (4 - 1) * 5 + (5 - 1)                                  # probability outer, impact inner
+    assert markers.customdata[at] == "4-5"
+    assert "P4 × I5 = 20 (critical)" in markers.hovertext[at]
 
 
 @pytest.mark.parametrize("p, i, rank", [(1, 1, 0), (2, 2, 0), (1, 5, 1), (3, 3, 1),
@@ -54,6 +57,9 @@ def test_every_cell_is_clickable_and_the_selection_is_outlined():
     fig = risk_heatmap(matrix(), selected=(4, 5))
     markers = fig.data[1]
     assert len(markers.customdata) == 25 and "4-5" in list(markers.customdata)
+    # plotly leaves a trace with hoverinfo "skip" out of click hit-testing too: the markers
+    # must not skip, the heatmap under them must (else a click finds only the heatmap)
+    assert markers.hoverinfo != "skip" and fig.data[0].hoverinfo == "skip"
     shape = fig.layout.shapes[0]
     assert (shape.x0, shape.x1, shape.y0, shape.y1) == (4.5, 5.5, 3.5, 4.5)
     assert not risk_heatmap(matrix()).layout.shapes
