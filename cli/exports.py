@@ -21,7 +21,7 @@ from data_access.exports import csv_bytes, xlsx_bytes
 from data_access.migrate import is_up_to_date
 from data_access.queries.portfolio import load_kpi_frames
 from data_access.scope import SYSTEM, Scope
-from data_access.settings import get_settings
+from data_access.settings import get_settings, today as settings_today
 from data_access.snapshots import take_snapshot
 from data_access.steering_pptx import pack_bytes, scope_label
 from data_access.users import current_user
@@ -38,7 +38,7 @@ USER = typer.Option(None, "--user", help="export only what this user may see (de
 
 def _date(value: str | None, option: str = "--as-of") -> dt.date:
     if value is None:
-        return dt.date.today()
+        return settings_today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -127,7 +127,7 @@ def snapshot(as_of: str | None = typer.Option(
     """Freeze the KPI set (portfolio, departments, projects) at a date; re-running the same date
     replaces that date's snapshot in one transaction (safe from cron)."""
     day = _date(as_of)
-    if day > dt.date.today():
+    if day > settings_today():
         fail(f"--as-of {day.isoformat()} is in the future: a snapshot freezes what is known today")
     engine = get_engine()
     if not is_up_to_date(engine):

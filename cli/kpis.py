@@ -15,6 +15,7 @@ from cli.errors import clean_errors, fail
 from data_access.engine import get_engine
 from data_access.queries.portfolio import load_kpi_frames
 from data_access.scope import SYSTEM
+from data_access.settings import today as settings_today
 
 FORMATS = ("table", "json", "csv")
 MONEY = {"bac", "pv", "ev", "ac", "eac", "vac", "cv", "sv", "etc", "eac_cpi", "eac_atypical",
@@ -55,7 +56,7 @@ def kpis(
     if fmt not in FORMATS:
         fail(f"unknown --format {fmt!r}: choose one of {', '.join(FORMATS)}")
     try:
-        status_date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        status_date = dt.date.fromisoformat(as_of) if as_of else settings_today()
     except ValueError:
         fail(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}")
     frames = load_kpi_frames(get_engine(), SYSTEM)

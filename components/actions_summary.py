@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.actions import overdue_actions
+from data_access.settings import today as settings_today
 
 OVERDUE_COLUMNS = ("project_code", "title", "owner", "due_date", "days_overdue", "status",
                    "source_kind")
@@ -16,7 +17,7 @@ OVERDUE_COLUMNS = ("project_code", "title", "owner", "due_date", "days_overdue",
 def render_overdue_actions(frame: pl.DataFrame, *, key: str, as_of: dt.date | None = None) -> int:
     """The open or in-progress actions of ``frame`` (data_access.actions.ACTIONS columns) past
     their due date at ``as_of`` (today), most overdue first; returns how many there are."""
-    late = overdue_actions(frame, as_of or dt.date.today()).collect()
+    late = overdue_actions(frame, as_of or settings_today()).collect()
     if late.is_empty():
         st.success("No corrective action is overdue.")
         return 0

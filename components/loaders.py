@@ -19,6 +19,7 @@ from analytics.scenario import ScenarioParams
 from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
                                            load_portfolio)
 from data_access.scope import Scope
+from data_access.settings import today as settings_today
 
 
 def current_data_version(engine: Engine) -> int:
@@ -37,7 +38,7 @@ def portfolio(engine: Engine, scope: Scope) -> PortfolioFrames:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return settings_today()
 
 
 @st.cache_data(ttl=900, max_entries=16, show_spinner="Loading the portfolio…")

@@ -24,6 +24,7 @@ from data_access.models.base import utcnow
 from data_access.models.workflow import ACTION_SOURCES, ACTION_STATUSES
 from data_access.reader import read_frame
 from data_access.scope import Scope
+from data_access.settings import today as settings_today
 from data_access.users import CurrentUser
 from data_access.uow import unit_of_work
 from data_access.workflow import (WRITERS, Checker, WorkflowConflict, WorkflowError, check_version,
@@ -226,7 +227,7 @@ def open_action(engine: Engine, user: CurrentUser, *, project_id: Any, source_ki
                 opened_on: Any = None, today: dt.date | None = None) -> ActionRecord:
     """Open an action (status open) on a project in the user's scope, linked to its source."""
     require(user, WRITERS, "open corrective actions")
-    today = today or dt.date.today()
+    today = today or settings_today()
     c = Checker("corrective action")
     pid = c.ident("project", project_id)
     kind = c.choice("source_kind", source_kind, ACTION_SOURCES)
@@ -263,7 +264,7 @@ def update_action(engine: Engine, user: CurrentUser, action_id: Any, *, expected
                   today: dt.date | None = None) -> ActionRecord:
     """Change an action still at ``expected_version`` (follow-up and closure)."""
     require(user, WRITERS, "change corrective actions")
-    today = today or dt.date.today()
+    today = today or settings_today()
     expected = check_version(expected_version)
     before = get_action(engine, user, action_id)
     if before is None:

@@ -29,6 +29,7 @@ from data_access.models.base import utcnow
 from data_access.models.enums import PHASES
 from data_access.models.workflow import GATE_DECISIONS
 from data_access.reader import read_frame
+from data_access.settings import today as settings_today
 from data_access.standards import standard_in_force
 from data_access.users import CurrentUser
 from data_access.uow import unit_of_work
@@ -155,7 +156,7 @@ def decide(engine: Engine, user: CurrentUser, *, milestone_id: Any, decision: An
            today: dt.date | None = None) -> Decision:
     """Record the decision at gate ``milestone_id`` and move the project (see the module doc)."""
     require(user, WRITERS, "decide at gates")
-    today = today or dt.date.today()
+    today = today or settings_today()
     c = Checker("gate decision")
     gate_id = c.ident("gate", milestone_id)
     choice = c.choice("decision", decision, GATE_DECISIONS)

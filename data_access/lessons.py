@@ -26,6 +26,7 @@ from data_access.models.base import utcnow
 from data_access.models.enums import LESSON_CATEGORIES, PHASES
 from data_access.reader import read_frame
 from data_access.scope import Scope
+from data_access.settings import today as settings_today
 from data_access.users import CurrentUser
 from data_access.uow import UnitOfWork, unit_of_work
 
@@ -206,7 +207,7 @@ def check_lesson(*, project_id: Any, title: Any, category: Any, phase: Any,
     """The lesson's values cleaned for storage, or :class:`LessonInvalid` naming every problem:
     title 3..300 characters; category and phase from their lists; tags normalised; at least one
     of went well / went badly / recommendation; recorded on a date from 1990 to today."""
-    today = today or dt.date.today()
+    today = today or settings_today()
     checks = {"project_id": lambda: _project_id(project_id), "title": lambda: _title(title),
               "category": lambda: _choice(category, LESSON_CATEGORIES, "category"),
               "phase": lambda: _choice(phase, PHASES, "phase"),

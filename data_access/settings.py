@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,12 +35,20 @@ class Settings(BaseSettings):
     currency_symbol: str = "€"
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     reader: str = Field(default="auto", pattern="^(auto|dbapi|sqlalchemy|connectorx|adbc)$")
+    today: dt.date | None = None
+    """The date the app takes as today (YYYY-MM-DD): a fixed status date for a demo, a training
+    session or a test run; unset, the machine's date."""
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (cached; call ``get_settings.cache_clear()`` in tests)."""
     return Settings()
+
+
+def today() -> dt.date:
+    """Today for the whole app: ``PMO_TODAY`` when set, else the machine's date."""
+    return get_settings().today or dt.date.today()
 
 
 MIN_COOKIE_KEY_BYTES = 32

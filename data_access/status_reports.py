@@ -30,6 +30,7 @@ from data_access.models import AuditEntry, CostEntry, Project, Risk, StatusRepor
 from data_access.models.base import utcnow
 from data_access.reader import read_frame
 from data_access.scope import Scope
+from data_access.settings import today as settings_today
 from data_access.status_report_rules import (  # noqa: F401 (re-exported)
     _BIDI,
     _C,
@@ -180,7 +181,7 @@ def save_report(engine: Engine, user: CurrentUser, *, project_id: int, period: d
     writes nothing (a double submit is harmless)."""
     _require(user, WRITERS, "write status reports: only managers (for their projects) and PMO "
              "users may")
-    today = today or dt.date.today()
+    today = today or settings_today()
     _check_id(project_id, "project id")
     period = _check_period(period, today)
     if expected_version is not None:
@@ -340,7 +341,7 @@ def _set_closed(engine: Engine, user: CurrentUser, period: Any, close: bool,
                 today: dt.date | None) -> PeriodState:
     _require(user, CLOSERS, f"{'close' if close else 'reopen'} reporting periods: only PMO "
              "users may")
-    period = _check_period(period, today or dt.date.today())
+    period = _check_period(period, today or settings_today())
     with unit_of_work(engine, user.username) as uow:
         s = uow.session
         state = _lock_period(s, period, exclusive=True)

@@ -19,6 +19,7 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,13 @@ from support.pg_databases import database_url as _pg_database_url  # noqa: E402
 from support.pg_databases import drop_database as _drop_pg_database  # noqa: E402
 from support.pg_databases import new_database as _new_pg_database  # noqa: E402
 from support.postgres import PostgresServer, PostgresUnavailable  # noqa: E402
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One "today" for the whole run (``PMO_TODAY``, unless already set): a run that crosses
+    midnight compares the app's figures with expectations for the same day. Set before the
+    xdist workers and the served apps start, so that they inherit it."""
+    os.environ.setdefault("PMO_TODAY", date.today().isoformat())
+
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -19,12 +19,12 @@ from components.workflow_view import (forget, form_values, label, prefill, sente
 from data_access import actions as data
 from data_access.engine import get_engine
 from data_access.models.workflow import ACTION_SOURCES, ACTION_STATUSES
-from data_access.settings import get_settings
+from data_access.settings import get_settings, today as settings_today
 from data_access.workflow import WorkflowConflict, WorkflowError, WorkflowInvalid
 
 user = require_role(PAGE_ROLES["actions"])
 engine = get_engine(get_settings().database_url)
-today = dt.date.today()
+today = settings_today()
 NEW, EDIT = "caf_", "cae_"
 NEW_FIELDS = ("project", "source_kind", "source_ref", "title", "owner", "due_date",
               "expected_effect")

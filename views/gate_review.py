@@ -2,8 +2,6 @@
 deliverables its methodology's standard requires with their evidence, and record the decision;
 the project's phase follows it in the same transaction."""
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
@@ -14,7 +12,7 @@ from components.workflow_view import (DECISION_LABELS, forget, form_values, labe
 from components.session import require_role
 from data_access import gate_reviews as data
 from data_access.engine import get_engine
-from data_access.settings import get_settings
+from data_access.settings import get_settings, today as settings_today
 from data_access.workflow import WorkflowConflict, WorkflowError, WorkflowInvalid
 
 user = require_role(PAGE_ROLES["gate_review"])
@@ -76,14 +74,14 @@ if not reviews.is_empty():
 
 st.subheader("Decision")
 prefill(P, (project["project_id"], gate_id),
-        {"decision": None, "conditions": "", "decided_on": dt.date.today()},
+        {"decision": None, "conditions": "", "decided_on": settings_today()},
         project["project_version"])
 with st.form("gate_form"):
     st.selectbox("Decision", list(DECISION_LABELS), key=f"{P}decision", index=None,
                  format_func=DECISION_LABELS.get, placeholder="Choose the decision")
     st.text_area("Conditions", key=f"{P}conditions",
                  help="Required for go with conditions; the reasons of a no-go or a hold.")
-    st.date_input("Decided on", key=f"{P}decided_on", max_value=dt.date.today())
+    st.date_input("Decided on", key=f"{P}decided_on", max_value=settings_today())
     submitted = st.form_submit_button("Record the decision", key=f"{P}save", type="primary")
 
 if submitted:

@@ -2,8 +2,6 @@
 and a capture form for PMO users and for managers on their own projects. ?project=CODE opens
 the form on that project (phase "closure" prefilled for a project in closure)."""
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
@@ -18,7 +16,7 @@ from components.session import require_role
 from data_access import lessons as data
 from data_access.engine import get_engine
 from data_access.models.enums import LESSON_CATEGORIES, PHASES
-from data_access.settings import get_settings
+from data_access.settings import get_settings, today as settings_today
 
 user = require_role(PAGE_ROLES["lessons"])
 engine = get_engine(get_settings().database_url)
@@ -139,7 +137,7 @@ else:
     closing = start is not None and phases_of[start] in ("closure", "closed")
     phase = "closure" if closing else (phases_of[start] if start else None)
     prefill(("new", start), {"project": start, "title": "", "category": None, "phase": phase,
-                             "tags": "", "recorded_on": dt.date.today(), "went_well": "",
+                             "tags": "", "recorded_on": settings_today(), "went_well": "",
                              "went_badly": "", "recommendation": ""}, None)
     if closing:
         st.info(f"Closure of {md_escape(start)}: record what went well, what went badly and "
@@ -154,7 +152,7 @@ with st.form("lesson_form"):
                  index=None, placeholder="Choose a category")
     c2.selectbox("Phase", PHASES, key="lf_phase", format_func=label, index=None,
                  placeholder="Choose a phase")
-    c3.date_input("Recorded on", key="lf_recorded_on", max_value=dt.date.today())
+    c3.date_input("Recorded on", key="lf_recorded_on", max_value=settings_today())
     st.text_input("Tags", key="lf_tags", help="Separated by commas, e.g. vendor, contract")
     st.text_area("What went well", key="lf_went_well")
     st.text_area("What went badly", key="lf_went_badly")

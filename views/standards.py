@@ -2,8 +2,6 @@
 thresholds and the prioritisation criteria's default weights; every save is a new version,
 audited, refused with a clear message when someone saved first."""
 
-import datetime as dt
-
 import streamlit as st
 
 from components.access import PAGE_ROLES
@@ -13,12 +11,12 @@ from components.workflow_view import (forget, label, prefill, sentence, show_con
 from data_access import standards as data
 from data_access.engine import get_engine
 from data_access.models.enums import GATE_TYPES, METHODOLOGIES
-from data_access.settings import get_settings
+from data_access.settings import get_settings, today as settings_today
 from data_access.workflow import WorkflowConflict, WorkflowError, WorkflowInvalid
 
 user = require_role(PAGE_ROLES["standards"])
 engine = get_engine(get_settings().database_url)
-today = dt.date.today()
+today = settings_today()
 GATES, THRESH, WEIGHTS = "msg_", "mst_", "msw_"
 CRITERIA_LABELS = {"alignment": "Strategic alignment", "financial": "Financial value",
                    "risk": "Risk (inverse)", "urgency": "Urgency", "compliance": "Compliance"}

@@ -18,6 +18,7 @@ from data_access.demo import finance, org, projects, reports, resources, risks, 
 from data_access.demo.config import SCALES, ScaleSpec, scale_spec
 from data_access.demo.plan import make_plan
 from data_access.demo.timeline import day_number
+from data_access.settings import today as settings_today
 
 TABLES = (
     "departments", "objectives", "people", "projects", "project_objectives", "dependencies",
@@ -57,7 +58,7 @@ def generate(scale: str = "demo", seed: int = 42, today: dt.date | None = None) 
     spec = scale_spec(scale)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    today = today or dt.date.today()
+    today = today or settings_today()
     if not isinstance(today, dt.date) or isinstance(today, dt.datetime):
         raise ValueError(f"today must be a datetime.date, got {today!r}")
     rng = np.random.default_rng(seed)

@@ -22,9 +22,10 @@ from data_access.engine import create_pmo_engine, get_engine
 from data_access.migrate import upgrade
 from data_access.models import AuditEntry, Department, KpiSnapshot, Project
 from data_access.scope import SYSTEM
+from data_access.settings import today as app_today
 from data_access.snapshots import read_snapshots
 
-TODAY = dt.date.today()
+TODAY = app_today()
 runner = CliRunner()
 app = typer.Typer()
 register(app)

@@ -3,7 +3,6 @@ constant-cost unknown usernames, audited refusals."""
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import datetime, timedelta, timezone
 
 import bcrypt
@@ -18,6 +17,7 @@ from data_access.engine import create_pmo_engine
 from data_access.migrate import upgrade
 from data_access.models import AuditEntry, LoginAttempt
 from data_access.settings import get_settings
+from data_access.settings import today as app_today
 from data_access.users import add_user, current_user
 from support.apptest import COOKIE_KEY, page_path, rerun, sign_in
 
@@ -31,7 +31,7 @@ def app_db(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('auth') / 'demo.db'}"
     engine = create_pmo_engine(url)
     upgrade(engine)
-    seed_database(engine, scale="demo", seed=5, today=dt.date.today())
+    seed_database(engine, scale="demo", seed=5, today=app_today())
     for name, role in (("tara", "pmo"), ("uma", "pmo"), ("vera", "pmo"), ("walt", "viewer")):
         add_user(engine, username=name, password=PASSWORD, role=role, actor="test")
     engine.dispose()

@@ -30,6 +30,7 @@ from data_access.models.enums import (
 )
 from data_access.queries import portfolio as q
 from data_access.scope import SYSTEM
+from data_access.settings import today as app_today
 
 TODAY = dt.date(2026, 11, 25)
 MONTH = dt.date(2026, 11, 1)
@@ -95,8 +96,8 @@ def test_bad_arguments_are_named(args, message) -> None:
 
 def test_today_defaults_to_the_current_date() -> None:
     data = generate("demo", 42)
-    first_of_month = dt.date.today().replace(day=1)
-    assert data.today == dt.date.today()
+    first_of_month = app_today().replace(day=1)
+    assert data.today == app_today()
     assert data["status_reports"]["period"].max() == first_of_month
 
 

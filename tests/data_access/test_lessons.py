@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from data_access import lessons as ls
 from data_access.models import AuditEntry, Lesson
+from data_access.settings import today as app_today
 from data_access.users import CurrentUser
 from support.factories import make_department, make_person, make_project, make_user
 
@@ -88,7 +89,7 @@ def test_a_pmo_user_records_a_lesson_cleaned_and_audited(engine, world):
 
 def test_recorded_on_defaults_to_today(engine, world):
     record = ls.add_lesson(engine, world["alice"], project_id=None, **VALID)
-    assert record.recorded_on == date.today() and record.project_id is None
+    assert record.recorded_on == app_today() and record.project_id is None
 
 
 def test_hostile_text_is_stored_literally(engine, world):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import socket
 import subprocess
@@ -17,6 +16,7 @@ from data_access.bulk import seed_database
 from data_access.demo_accounts import ensure_demo_accounts
 from data_access.engine import create_pmo_engine
 from data_access.migrate import upgrade
+from data_access.settings import today as app_today
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -37,7 +37,7 @@ def app_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'demo.db'}"
     engine = create_pmo_engine(url)
     upgrade(engine)
-    seed_database(engine, scale="demo", seed=11, today=dt.date.today())
+    seed_database(engine, scale="demo", seed=11, today=app_today())
     ensure_demo_accounts(engine)
     engine.dispose()
     port = _free_port()

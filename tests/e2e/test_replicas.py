@@ -31,6 +31,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
+from data_access.settings import today as app_today
 from support.browser import sign_in
 from support.servers import seed_demo, start_app
 
@@ -152,7 +153,7 @@ def _setup_records(url: str) -> tuple[int, int, dt.date]:
         user = current_user(engine, "pmo")
         scenario = save_scenario(engine, user, name="Replica race", parameters={"tokens": []},
                                  result={"selected": []})
-        period = period_of(dt.date.today())
+        period = period_of(app_today())
         project_id = int(writable_projects(engine, user)["id"][0])
         existing = get_report(engine, user, project_id, period)
         save_report(engine, user, project_id=project_id, period=period,

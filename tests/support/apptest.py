@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from data_access.demo_accounts import DEMO_PASSWORD_SUFFIX
+from data_access.settings import today as app_today
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -57,8 +58,7 @@ def run_page(slug: str, db_url: str, username: str, query: dict | None = None) -
 
 def frames_and_kpis(db_url: str, username: str, portfolio_filter=None):
     """(frames, KpiSet) that ``username`` may see today: what every page must show."""
-    import datetime as dt
-
+    
     from analytics.kpis import KpiInputs, kpi_set
     from data_access.engine import create_pmo_engine
     from data_access.queries.portfolio import load_kpi_frames
@@ -67,7 +67,7 @@ def frames_and_kpis(db_url: str, username: str, portfolio_filter=None):
     engine = create_pmo_engine(db_url)
     try:
         frames = load_kpi_frames(engine, current_user(engine, username).scope)
-        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today(),
+        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=app_today(),
                                portfolio_filter=portfolio_filter)
     finally:
         engine.dispose()

@@ -8,7 +8,6 @@ Builds on :mod:`support.postgres` (the server) and the ``app_url`` fixture of
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data_access.settings import today as app_today
 from support.postgres import PostgresServer, _as_server_user, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def seed_demo(url: str, *, seed: int = 11) -> None:
     engine = create_pmo_engine(url)
     try:
         upgrade(engine)
-        seed_database(engine, scale="demo", seed=seed, today=dt.date.today())
+        seed_database(engine, scale="demo", seed=seed, today=app_today())
         ensure_demo_accounts(engine)
     finally:
         engine.dispose()

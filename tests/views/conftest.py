@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
@@ -10,6 +9,7 @@ from data_access.bulk import seed_database
 from data_access.demo_accounts import ensure_demo_accounts
 from data_access.engine import create_pmo_engine
 from data_access.migrate import upgrade
+from data_access.settings import today as app_today
 from support.apptest import COOKIE_KEY
 
 
@@ -19,7 +19,7 @@ def demo_db(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'demo.db'}"
     engine = create_pmo_engine(url)
     upgrade(engine)
-    seed_database(engine, scale="demo", seed=7, today=dt.date.today())
+    seed_database(engine, scale="demo", seed=7, today=app_today())
     ensure_demo_accounts(engine)
     engine.dispose()
     return url

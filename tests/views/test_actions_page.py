@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from components import access
 from data_access.engine import create_pmo_engine
 from data_access.models import CorrectiveAction, Project, Risk
+from data_access.settings import today as app_today
 from support.apptest import run_page
 
 SPEC = access.PageSpec("views/actions.py", "Corrective actions", ":material/build:",
@@ -80,7 +81,7 @@ def test_pmo_opens_an_action_from_a_risk_link_then_follows_it_to_closure(registe
     at.button(key="cae_save").click().run()
     assert "Closed on: is required for a done action" in at.error[0].value
     assert _actions(registered)[-1] == (new_id, "open", 1)
-    at.date_input(key="cae_closed_on").set_value(dt.date.today())
+    at.date_input(key="cae_closed_on").set_value(app_today())
     at.button(key="cae_save").click().run()
     assert not at.exception, at.exception
     assert _actions(registered)[-1] == (new_id, "done", 2)
@@ -110,7 +111,7 @@ def test_a_due_date_before_today_is_refused(registered):
     at.text_input(key="caf_title").input("Re-plan")
     at.text_input(key="caf_owner").input("Mona")
     at.text_area(key="caf_expected_effect").input("On time")
-    at.date_input(key="caf_due_date").set_value(dt.date.today() - dt.timedelta(days=1))
+    at.date_input(key="caf_due_date").set_value(app_today() - dt.timedelta(days=1))
     at.button(key="caf_save").click().run()
     assert "Due date: must not be before the opening date" in at.error[0].value
     assert _actions(registered) == before
@@ -138,9 +139,9 @@ def test_filters_are_bound_to_the_url_and_overdue_is_highlighted(registered):
     with Session(engine) as s:  # an action opened 20 days ago, due 10 days ago: overdue
         pid = s.scalar(select(Project.id).where(Project.code == risk.code))
         s.add(CorrectiveAction(project_id=pid, source_kind="other", title="Late thing",
-                               owner="Olga", due_date=dt.date.today() - dt.timedelta(days=10),
+                               owner="Olga", due_date=app_today() - dt.timedelta(days=10),
                                expected_effect="x", status="open", opened_by="pmo",
-                               opened_on=dt.date.today() - dt.timedelta(days=20)))
+                               opened_on=app_today() - dt.timedelta(days=20)))
         s.commit()
     engine.dispose()
     at = run_page("actions", registered, "exec", {"overdue": "true", "status": "open"})

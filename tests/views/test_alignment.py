@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import polars as pl
@@ -15,6 +14,7 @@ from analytics.kpis import KpiInputs, kpi_set
 from components import access
 from data_access.engine import create_pmo_engine
 from data_access.queries.portfolio import load_kpi_frames
+from data_access.settings import today as app_today
 from data_access.users import current_user
 from support.apptest import run_page
 
@@ -36,7 +36,7 @@ def expected(url: str, username: str, f: PortfolioFilter | None = None):
     engine = create_pmo_engine(url)
     try:
         frames = load_kpi_frames(engine, current_user(engine, username).scope)
-        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=dt.date.today(),
+        return frames, kpi_set(KpiInputs.from_mapping(frames), as_of=app_today(),
                                portfolio_filter=f or PortfolioFilter())
     finally:
         engine.dispose()

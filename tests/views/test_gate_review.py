@@ -3,7 +3,6 @@ the project's phase, invalid input refused with nothing written, a concurrent de
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from components import access
 from data_access.engine import create_pmo_engine
 from data_access.models import GateReview, Milestone, Project
+from data_access.settings import today as app_today
 from support.apptest import run_page
 
 SPEC = access.PageSpec("views/gate_review.py", "Gate review", ":material/fact_check:",
@@ -94,9 +94,9 @@ def test_go_with_conditions_moves_the_phase_and_links_an_action(registered):
 
 
 @pytest.mark.parametrize("decision, conditions, day, words", [
-    ("on_hold", "", dt.date.today(), "Conditions: are required"),
-    (None, "x", dt.date.today(), "Decision: choose go"),
-    ("go_with_conditions", "   ", dt.date.today(), "Conditions: are required"),
+    ("on_hold", "", app_today(), "Conditions: are required"),
+    (None, "x", app_today(), "Decision: choose go"),
+    ("go_with_conditions", "   ", app_today(), "Conditions: are required"),
 ])
 def test_invalid_decisions_write_nothing(registered, decision, conditions, day, words):
     target = _project_at(registered, None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from analytics.overview import overview
 from data_access.engine import create_pmo_engine
 from data_access.models import AuditEntry
 from data_access.queries.portfolio import load_portfolio
+from data_access.settings import today as app_today
 from data_access.users import current_user, set_disabled, set_role
 from support.apptest import APP, page_path, rerun, sign_in
 
@@ -25,7 +25,7 @@ def expected_overview(url: str, username: str, departments=None):
         frames = load_portfolio(engine, current_user(engine, username).scope)
         return frames, overview(frames.projects, frames.costs, frames.progress, frames.milestones,
                                 frames.risks, frames.status_reports, frames.thresholds,
-                                as_of=dt.date.today(), department_codes=departments)
+                                as_of=app_today(), department_codes=departments)
     finally:
         engine.dispose()
 

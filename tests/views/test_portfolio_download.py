@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import openpyxl
@@ -11,6 +10,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from components import access
+from data_access.settings import today as app_today
 from support.apptest import frames_and_kpis, run_page
 
 
@@ -46,7 +46,7 @@ def test_the_portfolio_download_holds_only_the_users_projects(portfolio_page, de
     buttons = {b.proto.label: b.proto.deferred_file_id for b in at.get("download_button")}
     csv_name, make_csv = deferred[buttons["CSV"]]
     xlsx_name, make_xlsx = deferred[buttons["XLSX"]]
-    stem = f"portfolio-{dt.date.today().isoformat()}"
+    stem = f"portfolio-{app_today().isoformat()}"
     assert (csv_name, xlsx_name) == (f"{stem}.csv", f"{stem}.xlsx")
     _, kpis = frames_and_kpis(portfolio_page, username)
     wanted = kpis.projects["code"].to_list()

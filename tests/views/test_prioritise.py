@@ -3,7 +3,6 @@ saved scenarios (AppTest)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -11,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.prioritise import run
 from analytics.scenario import ScenarioParams, default_budget
+from data_access.settings import today as app_today
 from support.apptest import run_page
 
 ALLOWED, REFUSED = ["exec", "head", "pmo"], ["manager", "viewer"]
@@ -33,7 +33,7 @@ def expected(url: str, username: str, params: ScenarioParams):
         frames = load_kpi_frames(engine, current_user(engine, username).scope)
     finally:
         engine.dispose()
-    return run(frames, as_of=dt.date.today(), params=params)
+    return run(frames, as_of=app_today(), params=params)
 
 
 def metric(at: AppTest, label: str) -> str:

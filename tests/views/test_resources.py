@@ -13,6 +13,7 @@ from analytics.capacity import capacity, overload_drivers
 from analytics.filters import PortfolioFilter
 from analytics.whatif import Scenario, apply_scenario
 from components import access
+from data_access.settings import today as app_today
 from support.apptest import frames_and_kpis, run_page
 
 ALLOWED, REFUSED = ["exec", "head", "pmo"], ["manager", "viewer"]
@@ -34,7 +35,7 @@ def expected(url: str, username: str):
 
 
 def window(load: pl.DataFrame, months: int = 12) -> pl.DataFrame:
-    first = dt.date.today().replace(day=1)
+    first = app_today().replace(day=1)
     later = first.month - 1 + months
     end = dt.date(first.year + later // 12, later % 12 + 1, 1)
     return load.filter((pl.col("month") >= first) & (pl.col("month") < end))

@@ -15,12 +15,13 @@ from components import access
 from data_access import status_reports as data
 from data_access.engine import create_pmo_engine
 from data_access.models import AuditEntry, Project
+from data_access.settings import today as app_today
 from data_access.users import current_user
 from support.apptest import run_page
 
 SPEC = access.PageSpec("views/status_report.py", "Status report", ":material/edit_note:",
                        frozenset({"pmo", "manager"}), "status-report")
-PERIOD = f"{dt.date.today():%Y-%m}"
+PERIOD = f"{app_today():%Y-%m}"
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def stored(url: str, project_id: int) -> data.ReportRecord | None:
     engine = create_pmo_engine(url)
     try:
         return data.get_report(engine, current_user(engine, "pmo"), project_id,
-                               dt.date.today())
+                               app_today())
     finally:
         engine.dispose()
 
@@ -188,7 +189,7 @@ def test_the_pmo_closes_the_period_and_the_report_is_locked(url):
     widget(at, "button", "sr_close").click()
     at.run()
     assert not at.exception, at.exception
-    assert any(f"Period {data.period_label(dt.date.today())} closed." in s.value
+    assert any(f"Period {data.period_label(app_today())} closed." in s.value
                for s in at.success)
     assert any("was closed by pmo" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "sr_save"]

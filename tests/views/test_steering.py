@@ -18,6 +18,7 @@ from components.trend_view import TILE_METRICS, delta_text, value_text
 from data_access.engine import create_pmo_engine
 from data_access.queries.portfolio import load_kpi_frames
 from data_access.scope import SYSTEM
+from data_access.settings import today as app_today
 from data_access.snapshots import read_snapshots, take_snapshot
 from data_access.users import current_user
 from support.apptest import run_page
@@ -25,7 +26,7 @@ from support.apptest import run_page
 ALLOWED = frozenset({"executive", "pmo"})
 SPEC = access.PageSpec("views/steering.py", "Steering committee", ":material/groups:", ALLOWED,
                        "steering")
-TODAY = dt.date.today()
+TODAY = app_today()
 DAYS_AGO = (30, 14, 3)           # the default reference is the one 14 days old
 
 
