@@ -6,7 +6,7 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,12 @@ class Settings(BaseSettings):
     reader: str = Field(default="auto", pattern="^(auto|dbapi|sqlalchemy|connectorx|adbc)$")
     today: dt.date | None = None
     """The date the app takes as today (YYYY-MM-DD): a fixed status date for a demo, a training
-    session or a test run; unset, the machine's date."""
+    session or a test run; unset or empty (``PMO_TODAY=``), the machine's date."""
+
+    @field_validator("today", mode="before")
+    @classmethod
+    def _empty_today_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 @lru_cache(maxsize=1)

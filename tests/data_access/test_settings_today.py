@@ -16,8 +16,12 @@ def test_pmo_today_fixes_the_apps_today(monkeypatch):
     assert today() == dt.date(2027, 2, 28)
 
 
-def test_without_pmo_today_it_is_the_machines_date(monkeypatch):
-    monkeypatch.delenv("PMO_TODAY", raising=False)
+@pytest.mark.parametrize("unset", [None, ""])  # deploy/.env.example has PMO_TODAY= (empty)
+def test_without_pmo_today_it_is_the_machines_date(monkeypatch, unset):
+    if unset is None:
+        monkeypatch.delenv("PMO_TODAY", raising=False)
+    else:
+        monkeypatch.setenv("PMO_TODAY", unset)
     get_settings.cache_clear()
     before = dt.date.today()
     assert today() in (before, dt.date.today())   # the same day, unless midnight just passed
