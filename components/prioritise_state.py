@@ -35,8 +35,11 @@ def link_query() -> dict[str, str]:
 
 
 def needs_seed() -> bool:
-    """First run of the page, or the first since the user left it (its widgets' state is gone)."""
-    return SEEDED_KEY not in st.session_state or "p_years" not in st.session_state
+    """First run of the page, or the first since its widgets' state is gone (the user left the
+    page; or any weight slider's state is missing: it would otherwise come back as 0)."""
+    state = st.session_state
+    return (SEEDED_KEY not in state or "p_years" not in state
+            or any(key not in state for key in WEIGHT_KEYS.values()))
 
 
 def seed(params: ScenarioParams, codes: Collection[str], years: Collection[int]) -> list[str]:
