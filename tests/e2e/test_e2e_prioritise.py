@@ -8,8 +8,23 @@ import re
 import pytest
 
 from support.browser import sign_in
+from support.servers import seed_demo, start_app
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """This module's own server and database: the worker's shared server has served other
+    tests' sessions by now, and this test reads the default weights and budget of a fresh demo."""
+    tmp = tmp_path_factory.mktemp("prioritise-e2e")
+    url = f"sqlite:///{tmp / 'demo.db'}"
+    seed_demo(url)
+    app = start_app(url, log=tmp / "app.log")
+    try:
+        yield app.url
+    finally:
+        app.stop()
 
 
 def settled(page) -> None:
