@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import sign_in
+from support.browser import auth_cookie, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -15,6 +15,7 @@ def test_a_link_survives_the_login_form_and_the_cookie(app_url, page):
     page.get_by_role("heading", name="Risk heatmap").wait_for(timeout=60_000)
     assert page.url.startswith(f"{app_url}/risks")
     assert "department=Finance" in page.url
+    auth_cookie(page.context)                     # written from JavaScript, maybe after the page
     page.goto(f"{app_url}/governance")            # same browser: the cookie signs the user in
     page.get_by_role("heading", name="Governance", exact=True).wait_for(timeout=60_000)
     assert page.url.startswith(f"{app_url}/governance")

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from support.browser import sign_in
+from support.browser import auth_cookie, sign_in
 
 pytestmark = pytest.mark.e2e
 
-COOKIE_NAME = "pmo_cockpit_auth"  # data_access.settings.Settings.cookie_name
 HEADING = "Executive overview"
-
-
-def _auth_cookie(context, timeout_s: float = 90.0) -> dict:  # slow when CI is busy
-    """The sign-in cookie once the browser has stored it (a component sets it from JS)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
-        if found:
-            return found[0]
-        time.sleep(0.25)
-    raise AssertionError(f"the {COOKIE_NAME} cookie was never set")
 
 
 def _open_with(browser, app_url: str, cookie: dict):
@@ -38,7 +24,7 @@ def test_a_cookie_replayed_after_sign_out_is_refused(app_url, page, browser):
     page.goto(app_url)
     sign_in(page, "head")
     page.get_by_role("heading", name=HEADING).wait_for(timeout=60_000)
-    cookie = _auth_cookie(page.context)
+    cookie = auth_cookie(page.context)
     assert cookie["sameSite"] == "Strict"
 
     copy, other = _open_with(browser, app_url, cookie)  # the copy works while signed in
