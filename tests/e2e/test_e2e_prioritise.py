@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from support.browser import sign_in
+from support.browser import settled, sign_in
 from support.servers import seed_demo, start_app
 
 pytestmark = pytest.mark.e2e
@@ -25,13 +25,6 @@ def app_url(tmp_path_factory):
         yield app.url
     finally:
         app.stop()
-
-
-def settled(page) -> None:
-    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
-    page.wait_for_timeout(500)
-    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60_000)
-    page.wait_for_timeout(300)
 
 
 def metric(page, label: str) -> str:

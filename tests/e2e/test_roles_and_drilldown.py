@@ -8,18 +8,11 @@ import re
 import pytest
 
 from components.access import PAGES, pages_for
-from support.browser import sign_in
+from support.browser import settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
 OVERVIEW_CHARTS = 3  # views/overview.py: fig_status, fig_health, fig_budget
-
-
-def settled(page) -> None:
-    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
-    page.wait_for_timeout(500)
-    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60_000)
-    page.wait_for_timeout(300)
 
 
 def rendered_charts(page, at_least: int) -> None:

@@ -26,3 +26,10 @@ def auth_cookie(context, timeout_s: float = 90.0) -> dict:
             return found[0]
         time.sleep(0.25)
     raise AssertionError(f"the {COOKIE_NAME} cookie was never set")
+
+
+def settled(page) -> None:
+    """Wait until Streamlit has finished the current run (its running indicator is gone)."""
+    page.wait_for_timeout(500)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60_000)
+    page.wait_for_timeout(300)
