@@ -30,6 +30,7 @@ class Run:
 
     titles: list[str] = field(default_factory=list)
     widgets: dict[str, str] = field(default_factory=dict)  # label -> widget id
+    inputs: dict[str, object] = field(default_factory=dict)  # label -> the input's proto
     errors: list[str] = field(default_factory=list)
     finished: bool = False
 
@@ -76,6 +77,11 @@ class ProtocolSession:
         self.page_hash = self.pages[title]
         return await self._rerun([], page_hash=self.page_hash)
 
+    async def rerun(self, states: list[WidgetState] = ()) -> Run:
+        """Run the current page again with these widget states; none is what a tab sends when
+        it never received the last run's widgets (that run was cut short by the next one)."""
+        return await self._rerun(list(states))
+
     async def _rerun(self, states: list[WidgetState], page_hash: str | None = None) -> Run:
         msg = BackMsg()
         msg.rerun_script.query_string = ""
@@ -112,6 +118,9 @@ def _read_delta(fwd: ForwardMsg, run: Run) -> None:
         return
     element = fwd.delta.new_element
     kind = element.WhichOneof("type")
+    proto = getattr(element, kind)
+    if hasattr(proto, "set_value") and getattr(proto, "label", ""):
+        run.inputs[proto.label] = proto
     if kind == "heading":
         run.titles.append(element.heading.body)
     elif kind in ("text_input", "button"):

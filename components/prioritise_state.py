@@ -25,13 +25,21 @@ def year_key(year: int) -> str:
 
 
 def link_query() -> dict[str, str]:
-    """The scenario parameters of the link: remembered across sign-in, else the URL's."""
+    """The scenario parameters of the link: remembered across sign-in, else the URL's. Read,
+    not consumed: a run cut short before the widgets are seeded must find them again."""
     restored = st.session_state.get(RESTORED_KEY, {})
-    query = read_query(lambda k: restored.pop(k, None) or st.query_params.get_all(k))
-    scenario = restored.pop(SCENARIO_PARAM, None) or st.query_params.get_all(SCENARIO_PARAM)
+    query = read_query(lambda k: restored.get(k) or st.query_params.get_all(k))
+    scenario = restored.get(SCENARIO_PARAM) or st.query_params.get_all(SCENARIO_PARAM)
     if scenario:
         query[SCENARIO_PARAM] = str(scenario[-1])
     return query
+
+
+def forget_link() -> None:
+    """Once the widgets hold the link's scenario: its remembered parameters are spent."""
+    restored = st.session_state.get(RESTORED_KEY, {})
+    for key in (*KEYS, SCENARIO_PARAM):
+        restored.pop(key, None)
 
 
 def needs_seed() -> bool:
@@ -120,6 +128,13 @@ def seed_from_link(candidates_for: Callable[[ScenarioParams], tuple[list[str], t
         params, _ = ScenarioParams.from_dict(last)
         codes, years, _ = candidates_for(params)
         return seed(params, codes, years)
+    notices = _seed_from_query(query, candidates_for, open_saved, default_weights)
+    forget_link()
+    return notices
+
+
+def _seed_from_query(query: dict[str, str], candidates_for, open_saved,
+                     default_weights: dict[str, int] | None) -> list[str]:
     params, notices = parse(query)
     if default_weights and not any(key in query for key in WEIGHT_KEYS_URL):
         params = params.with_(weights=dict(default_weights))

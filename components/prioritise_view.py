@@ -28,6 +28,7 @@ def render_weights() -> None:
     st.subheader("Criteria weights")
     for key in CRITERION_KEYS:
         st.slider(CRITERION_LABELS[key], 0, 100, step=5, key=WEIGHT_KEYS[key],
+                  persist_state="session",
                   help="Relative weight; the weights are normalised to sum to 100 %.")
     if not any(st.session_state.get(w) for w in WEIGHT_KEYS.values()):
         st.warning("Every weight is 0: the default weights are used until one is above 0.")
@@ -38,7 +39,7 @@ def render_weights() -> None:
         for a, b in combinations(CRITERION_KEYS, 2):
             judgements[(a, b)] = st.select_slider(
                 f"{CRITERION_LABELS[a]} vs {CRITERION_LABELS[b]}", SAATY, value=1,
-                format_func=_saaty_label, key=f"ahp_{a}_{b}")
+                format_func=_saaty_label, key=f"ahp_{a}_{b}", persist_state="session")
         result = ahp(pairwise_matrix(CRITERION_KEYS, judgements))
         st.markdown(" · ".join(f"{CRITERION_LABELS[k]} **{w * 100:.0f} %**"
                                for k, w in zip(CRITERION_KEYS, result.weights)))
@@ -60,24 +61,30 @@ def _use_weights(weights: Sequence[float]) -> None:
 def render_constraints(years: Sequence[int], labels: Mapping[str, str], *, symbol: str) -> None:
     """Horizon, budget caps, capacity, point of no return, forced and exclusive projects."""
     left, middle, right = st.columns(3)
-    left.selectbox("Horizon", HORIZON_YEARS, key="p_years",
+    left.selectbox("Horizon", HORIZON_YEARS, key="p_years", persist_state="session",
                    format_func=lambda n: f"{n} budget year{'s' if n > 1 else ''}")
     left.number_input(f"Total budget ({symbol}, empty = no cap)", min_value=0.0, step=100_000.0,
-                      format="%.0f", key="p_budget")
+                      format="%.0f", key="p_budget", persist_state="session")
     for year in years:
         middle.number_input(f"Budget {year} ({symbol}, 0 = no cap)", min_value=0.0,
-                            step=100_000.0, format="%.0f", key=year_key(year))
-    right.toggle("Cap each role's capacity", key="p_cap_on")
+                            step=100_000.0, format="%.0f", key=year_key(year),
+                            persist_state="session")
+    right.toggle("Cap each role's capacity", key="p_cap_on", persist_state="session")
     right.slider("Capacity that may be planned (%)", 10, 150, step=5, key="p_cap",
+                 persist_state="session",
                  disabled=not st.session_state.get("p_cap_on", True))
-    right.toggle("Projects past the point of no return are mandatory", key="p_ponr_on")
+    right.toggle("Projects past the point of no return are mandatory", key="p_ponr_on",
+                 persist_state="session")
     right.slider("Point of no return (% complete)", 0, 100, step=5, key="p_ponr",
+                 persist_state="session",
                  disabled=not st.session_state.get("p_ponr_on", True))
     codes = list(labels)
     fmt = labels.__getitem__
     a, b = st.columns(2)
-    a.multiselect("Force in", codes, key="p_in", format_func=fmt, placeholder="No project")
-    b.multiselect("Force out", codes, key="p_out", format_func=fmt, placeholder="No project")
+    a.multiselect("Force in", codes, key="p_in", format_func=fmt, placeholder="No project",
+                  persist_state="session")
+    b.multiselect("Force out", codes, key="p_out", format_func=fmt, placeholder="No project",
+                  persist_state="session")
     x, y, add = st.columns([5, 5, 2], vertical_alignment="bottom")
     x.selectbox("Exclusive: this project…", codes, index=None, key="p_ex_a", format_func=fmt,
                 placeholder="Choose a project")
@@ -89,7 +96,7 @@ def render_constraints(years: Sequence[int], labels: Mapping[str, str], *, symbo
              if all(c in known for c in p.split("+"))]
     st.session_state["p_excl"] = pairs
     st.multiselect("Mutually exclusive pairs (at most one of each pair; remove to drop)", pairs,
-                   key="p_excl", placeholder="No exclusion",
+                   key="p_excl", placeholder="No exclusion", persist_state="session",
                    format_func=lambda p: " or ".join(labels[c][:40] for c in p.split("+")))
     if st.session_state.get("p_ex_problem"):
         st.warning(st.session_state["p_ex_problem"])
