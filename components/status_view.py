@@ -86,17 +86,22 @@ def render_report_fields() -> None:
     """The report's own fields (inside the caller's st.form)."""
     cols = st.columns(4)
     for col, field in zip(cols, data.RAG_FIELDS):
-        col.selectbox(LABELS[field], RAG, key=key(field), format_func=RAG_ICON.get)
-    st.text_area("Comment", key=key("comment"), max_chars=data.COMMENT_MAX,
+        col.selectbox(LABELS[field], RAG, key=key(field), persist_state="session",
+                      format_func=RAG_ICON.get)
+    st.text_area("Comment", key=key("comment"), persist_state="session",
+                 max_chars=data.COMMENT_MAX,
                  help="Required when a status is amber or red: say why and what is being done.")
     a, b = st.columns(2)
-    a.number_input("% complete", key=key("percent_complete"), step=1.0, format="%.1f",
+    a.number_input("% complete", key=key("percent_complete"), persist_state="session",
+                   step=1.0, format="%.1f",
                    help="0 to 100")
-    b.date_input("Forecast end", key=key("forecast_end"), format="YYYY-MM-DD")
+    b.date_input("Forecast end", key=key("forecast_end"), persist_state="session",
+                 format="YYYY-MM-DD")
     c, d = st.columns(2)
-    c.number_input("EAC (estimate at completion)", key=key("eac"), step=1000.0, format="%.2f")
-    d.number_input("Actual cost of the period", key=key("actual_cost"), step=100.0,
-                   format="%.2f")
+    c.number_input("EAC (estimate at completion)", key=key("eac"), persist_state="session",
+                   step=1000.0, format="%.2f")
+    d.number_input("Actual cost of the period", key=key("actual_cost"), persist_state="session",
+                   step=100.0, format="%.2f")
 
 
 def risk_label(row: dict) -> str:
@@ -119,22 +124,27 @@ def render_risk_fields(chosen: dict | None) -> None:
     if chosen is not None:
         st.markdown(f"**Update risk #{chosen['id']}** · {md_escape(chosen['title'])}")
         a, b, c = st.columns(3)
-        a.number_input("Probability (1-5)", key=key("risk_probability"), step=1)
-        b.number_input("Impact (1-5)", key=key("risk_impact"), step=1)
-        c.selectbox("Status", RISK_STATUSES, key=key("risk_status"))
-        st.text_input("Owner", key=key("risk_owner"))
-        st.text_area("Mitigation", key=key("risk_mitigation"))
-        st.date_input("Mitigation due", key=key("risk_due_date"), format="YYYY-MM-DD")
+        a.number_input("Probability (1-5)", key=key("risk_probability"), persist_state="session",
+                       step=1)
+        b.number_input("Impact (1-5)", key=key("risk_impact"), persist_state="session", step=1)
+        c.selectbox("Status", RISK_STATUSES, key=key("risk_status"), persist_state="session")
+        st.text_input("Owner", key=key("risk_owner"), persist_state="session")
+        st.text_area("Mitigation", key=key("risk_mitigation"), persist_state="session")
+        st.date_input("Mitigation due", key=key("risk_due_date"), persist_state="session",
+                      format="YYYY-MM-DD")
     st.markdown("**Add a risk** (leave the title empty to add none)")
-    st.text_input("New risk title", key=key("new_title"))
+    st.text_input("New risk title", key=key("new_title"), persist_state="session")
     a, b, c = st.columns(3)
-    a.selectbox("Category", RISK_CATEGORIES, key=key("new_category"), index=None,
+    a.selectbox("Category", RISK_CATEGORIES, key=key("new_category"), persist_state="session",
+                index=None,
                 placeholder="Choose")
-    b.number_input("Probability (1-5) ", key=key("new_probability"), step=1)
-    c.number_input("Impact (1-5) ", key=key("new_impact"), step=1)
-    st.text_input("Owner ", key=key("new_owner"))
-    st.text_area("Mitigation ", key=key("new_mitigation"))
-    st.date_input("Mitigation due ", key=key("new_due_date"), format="YYYY-MM-DD")
+    b.number_input("Probability (1-5) ", key=key("new_probability"), persist_state="session",
+                   step=1)
+    c.number_input("Impact (1-5) ", key=key("new_impact"), persist_state="session", step=1)
+    st.text_input("Owner ", key=key("new_owner"), persist_state="session")
+    st.text_area("Mitigation ", key=key("new_mitigation"), persist_state="session")
+    st.date_input("Mitigation due ", key=key("new_due_date"), persist_state="session",
+                  format="YYYY-MM-DD")
 
 
 def risk_changes(chosen: dict | None) -> tuple[list[dict], list[str]]:

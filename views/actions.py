@@ -133,17 +133,19 @@ prefill(NEW, ("new", source, st.query_params.get("project")), {
     "source_ref": seed["source_ref"] or "", "title": seed["title"], "owner": seed["owner"],
     "due_date": today + dt.timedelta(days=30), "expected_effect": seed["expected_effect"]}, None)
 with st.form("action_new"):
-    st.selectbox("Project", list(project_ids), key=f"{NEW}project", index=None,
+    st.selectbox("Project", list(project_ids), key=f"{NEW}project", persist_state="session",
+                 index=None,
                  placeholder="Choose a project")
     a, b = st.columns(2)
-    a.selectbox("Source", ACTION_SOURCES, key=f"{NEW}source_kind", format_func=label)
-    b.text_input("Source reference", key=f"{NEW}source_ref",
+    a.selectbox("Source", ACTION_SOURCES, key=f"{NEW}source_kind", persist_state="session",
+                format_func=label)
+    b.text_input("Source reference", key=f"{NEW}source_ref", persist_state="session",
                  help="The risk or gate review number, or the drift alert kind")
-    st.text_input("Title", key=f"{NEW}title", max_chars=300)
+    st.text_input("Title", key=f"{NEW}title", persist_state="session", max_chars=300)
     a, b = st.columns(2)
-    a.text_input("Owner", key=f"{NEW}owner", max_chars=200)
-    b.date_input("Due date", key=f"{NEW}due_date")
-    st.text_area("Expected effect", key=f"{NEW}expected_effect")
+    a.text_input("Owner", key=f"{NEW}owner", persist_state="session", max_chars=200)
+    b.date_input("Due date", key=f"{NEW}due_date", persist_state="session")
+    st.text_area("Expected effect", key=f"{NEW}expected_effect", persist_state="session")
     opened = st.form_submit_button("Open the action", key=f"{NEW}save", type="primary")
 if opened:
     values = form_values(NEW, NEW_FIELDS)
@@ -176,16 +178,17 @@ st.caption(f"Opened on {record.opened_on:%d %b %Y} by {record.opened_by} from "
            f"{label(record.source_kind)} {record.source_ref or ''}; editing version "
            f"{st.session_state[f'{EDIT}version']}.")
 with st.form("action_edit"):
-    st.text_input("Title", key=f"{EDIT}title", max_chars=300)
+    st.text_input("Title", key=f"{EDIT}title", persist_state="session", max_chars=300)
     a, b, c = st.columns(3)
-    a.text_input("Owner", key=f"{EDIT}owner", max_chars=200)
-    b.date_input("Due date", key=f"{EDIT}due_date")
-    c.selectbox("Status", ACTION_STATUSES, key=f"{EDIT}status", format_func=label)
-    st.text_area("Expected effect", key=f"{EDIT}expected_effect")
+    a.text_input("Owner", key=f"{EDIT}owner", persist_state="session", max_chars=200)
+    b.date_input("Due date", key=f"{EDIT}due_date", persist_state="session")
+    c.selectbox("Status", ACTION_STATUSES, key=f"{EDIT}status", persist_state="session",
+                format_func=label)
+    st.text_area("Expected effect", key=f"{EDIT}expected_effect", persist_state="session")
     a, b = st.columns([1, 2])
-    a.date_input("Closed on", key=f"{EDIT}closed_on", max_value=today,
+    a.date_input("Closed on", key=f"{EDIT}closed_on", persist_state="session", max_value=today,
                  help="Required once the action is done or cancelled")
-    b.text_area("Closure note", key=f"{EDIT}closure_note")
+    b.text_area("Closure note", key=f"{EDIT}closure_note", persist_state="session")
     saved = st.form_submit_button("Save the follow-up", key=f"{EDIT}save", type="primary")
 if saved:
     attempt(lambda: data.update_action(engine, user, record.id,

@@ -77,11 +77,13 @@ prefill(P, (project["project_id"], gate_id),
         {"decision": None, "conditions": "", "decided_on": settings_today()},
         project["project_version"])
 with st.form("gate_form"):
-    st.selectbox("Decision", list(DECISION_LABELS), key=f"{P}decision", index=None,
+    st.selectbox("Decision", list(DECISION_LABELS), key=f"{P}decision", persist_state="session",
+                 index=None,
                  format_func=DECISION_LABELS.get, placeholder="Choose the decision")
-    st.text_area("Conditions", key=f"{P}conditions",
+    st.text_area("Conditions", key=f"{P}conditions", persist_state="session",
                  help="Required for go with conditions; the reasons of a no-go or a hold.")
-    st.date_input("Decided on", key=f"{P}decided_on", max_value=settings_today())
+    st.date_input("Decided on", key=f"{P}decided_on", persist_state="session",
+                  max_value=settings_today())
     submitted = st.form_submit_button("Record the decision", key=f"{P}save", type="primary")
 
 if submitted:

@@ -144,19 +144,24 @@ else:
                 "what you recommend to the next projects.")
 
 with st.form("lesson_form"):
-    st.selectbox("Project", codes, key="lf_project", index=None, placeholder="Choose a project",
+    st.selectbox("Project", codes, key="lf_project", persist_state="session",
+                 index=None, placeholder="Choose a project",
                  format_func=lambda c: "no project (organisation-wide)" if c == NO_PROJECT else c)
-    st.text_input("Title", key="lf_title", max_chars=data.TITLE_MAX)
+    st.text_input("Title", key="lf_title", persist_state="session", max_chars=data.TITLE_MAX)
     c1, c2, c3 = st.columns(3)
-    c1.selectbox("Category", LESSON_CATEGORIES, key="lf_category", format_func=label,
+    c1.selectbox("Category", LESSON_CATEGORIES, key="lf_category", persist_state="session",
+                 format_func=label,
                  index=None, placeholder="Choose a category")
-    c2.selectbox("Phase", PHASES, key="lf_phase", format_func=label, index=None,
+    c2.selectbox("Phase", PHASES, key="lf_phase", persist_state="session",
+                 format_func=label, index=None,
                  placeholder="Choose a phase")
-    c3.date_input("Recorded on", key="lf_recorded_on", max_value=settings_today())
-    st.text_input("Tags", key="lf_tags", help="Separated by commas, e.g. vendor, contract")
-    st.text_area("What went well", key="lf_went_well")
-    st.text_area("What went badly", key="lf_went_badly")
-    st.text_area("Recommendation", key="lf_recommendation")
+    c3.date_input("Recorded on", key="lf_recorded_on", persist_state="session",
+                  max_value=settings_today())
+    st.text_input("Tags", key="lf_tags", persist_state="session",
+                  help="Separated by commas, e.g. vendor, contract")
+    st.text_area("What went well", key="lf_went_well", persist_state="session")
+    st.text_area("What went badly", key="lf_went_badly", persist_state="session")
+    st.text_area("Recommendation", key="lf_recommendation", persist_state="session")
     submitted = st.form_submit_button("Save the lesson", key="lf_save", type="primary")
 
 if submitted and st.session_state.get("lf_project") is None:

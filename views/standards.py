@@ -57,10 +57,10 @@ with gates_tab:
     with st.form("gates_form"):
         for gate in GATE_TYPES:
             st.text_area(f"{label(gate)}: required deliverables, one per line",
-                         key=f"{GATES}{gate}")
+                         key=f"{GATES}{gate}", persist_state="session")
         a, b = st.columns([1, 2])
-        a.date_input("Effective from", key=f"{GATES}effective_from")
-        b.text_input("Why this change", key=f"{GATES}note")
+        a.date_input("Effective from", key=f"{GATES}effective_from", persist_state="session")
+        b.text_input("Why this change", key=f"{GATES}note", persist_state="session")
         save_gates = st.form_submit_button("Save a new version", key=f"{GATES}save",
                                            type="primary")
     if save_gates:
@@ -89,9 +89,10 @@ with thresholds_tab:
             a, b = st.columns(2)
             worse = "higher is worse" if r["higher_is_worse"] else "lower is worse"
             a.number_input(f"{label(r['metric'])}: amber ({worse})",
-                           key=f"{THRESH}{r['metric']}_amber", min_value=0.0, format="%.4g")
-            b.number_input(f"{label(r['metric'])}: red", key=f"{THRESH}{r['metric']}_red",
+                           key=f"{THRESH}{r['metric']}_amber", persist_state="session",
                            min_value=0.0, format="%.4g")
+            b.number_input(f"{label(r['metric'])}: red", key=f"{THRESH}{r['metric']}_red",
+                           persist_state="session", min_value=0.0, format="%.4g")
         save_thresholds = st.form_submit_button("Save the thresholds", key=f"{THRESH}save",
                                                 type="primary")
     if save_thresholds:
@@ -109,10 +110,11 @@ with weights_tab:
             std.version)
     with st.form("weights_form"):
         for key, text in CRITERIA_LABELS.items():
-            st.number_input(text, key=f"{WEIGHTS}{key}", min_value=0, max_value=100, step=5)
+            st.number_input(text, key=f"{WEIGHTS}{key}", persist_state="session",
+                            min_value=0, max_value=100, step=5)
         a, b = st.columns([1, 2])
-        a.date_input("Effective from", key=f"{WEIGHTS}effective_from")
-        b.text_input("Why this change", key=f"{WEIGHTS}note")
+        a.date_input("Effective from", key=f"{WEIGHTS}effective_from", persist_state="session")
+        b.text_input("Why this change", key=f"{WEIGHTS}note", persist_state="session")
         save_weights = st.form_submit_button("Save a new version", key=f"{WEIGHTS}save",
                                              type="primary")
     if save_weights:
