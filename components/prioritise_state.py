@@ -12,8 +12,9 @@ from components.prioritise_url import KEYS, from_query, read_query, to_query
 from components.url_state import RESTORED_KEY
 
 SEEDED_KEY = "p_seeded"
-#: the scenario on screen at the end of the last run, kept when the user leaves the page:
-#: Streamlit drops the state of widgets that a run did not draw, and the URL on a page switch
+#: the scenario on screen at the end of the last run. The inputs keep their values across page
+#: switches (persist_state="session", components.prioritise_view); this is the fallback should
+#: their state be gone all the same, as the URL is on a page switch
 LAST_KEY = "p_last"
 WEIGHT_KEYS = {k: f"pw_{k}" for k in CRITERION_KEYS}
 SCENARIO_PARAM = "scenario"
@@ -43,8 +44,8 @@ def forget_link() -> None:
 
 
 def needs_seed() -> bool:
-    """First run of the page, or the first since its widgets' state is gone (the user left the
-    page; or any weight slider's state is missing: it would otherwise come back as 0)."""
+    """First run of the page, or the first since its inputs' state is gone (any weight slider's
+    state missing: it would otherwise come back as 0)."""
     state = st.session_state
     return (SEEDED_KEY not in state or "p_years" not in state
             or any(key not in state for key in WEIGHT_KEYS.values()))
