@@ -45,6 +45,7 @@ class ProtocolSession:
         self.ws = None
         self.pages: dict[str, str] = {}  # page title -> page_script_hash (from the menu)
         self.page_hash = ""
+        self.query = ""  # the tab's URL query string, sent with every rerun
         self.last = Run()  # the last finished run
 
     async def connect(self) -> Run:
@@ -70,11 +71,12 @@ class ProtocolSession:
                   WidgetState(id=ids["Sign in"], trigger_value=True)]
         return await self._rerun(states)
 
-    async def open(self, title: str) -> Run:
-        """Open a page of the menu, as a click in the sidebar does."""
+    async def open(self, title: str, query: str = "") -> Run:
+        """Open a page of the menu, as a click in the sidebar does (``query``: as a link with
+        these URL parameters does, e.g. ``project=PRJ-00001``)."""
         if title not in self.pages:
             raise RuntimeError(f"page {title!r} is not in this user's menu")
-        self.page_hash = self.pages[title]
+        self.page_hash, self.query = self.pages[title], query
         return await self._rerun([], page_hash=self.page_hash)
 
     async def rerun(self, states: list[WidgetState] = ()) -> Run:
@@ -84,7 +86,7 @@ class ProtocolSession:
 
     async def _rerun(self, states: list[WidgetState], page_hash: str | None = None) -> Run:
         msg = BackMsg()
-        msg.rerun_script.query_string = ""
+        msg.rerun_script.query_string = self.query
         msg.rerun_script.page_script_hash = page_hash if page_hash is not None else self.page_hash
         msg.rerun_script.widget_states.widgets.extend(states)
         await self.ws.send(msg.SerializeToString())

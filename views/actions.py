@@ -166,7 +166,7 @@ titles = {r["id"]: f"#{r['id']} · {r['project_code']} · {r['title']} ({label(r
 asked = st.query_params.get("action")
 if asked and asked.isdigit() and int(asked) in titles and "ca_pick" not in st.session_state:
     st.session_state["ca_pick"] = int(asked)
-picked = st.selectbox("Action", list(titles), key="ca_pick", index=None,
+picked = st.selectbox("Action", list(titles), key="ca_pick", persist_state="page", index=None,
                       format_func=titles.get, placeholder="Choose an action")
 record = data.get_action(engine, user, picked) if picked is not None else None
 if record is None:

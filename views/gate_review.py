@@ -37,7 +37,8 @@ if wanted and wanted not in codes:
     st.warning("The link named a project that is not available to you; choose one below.")
 elif wanted and st.session_state.get("gr_pick") is None:
     st.session_state["gr_pick"] = wanted
-code = st.selectbox("Project", codes, key="gr_pick", index=None, placeholder="Choose a project",
+code = st.selectbox("Project", codes, key="gr_pick", persist_state="page", index=None,
+                    placeholder="Choose a project",
                     format_func=lambda c: f"{c} · at {label(at_gate[c])}" if c in at_gate
                     else f"{c} · every gate passed")
 if code is None:
@@ -55,7 +56,7 @@ default_gate = next((m for m, g in zip(mine["milestone_id"], mine["gate_type"])
                      if g == at_gate.get(code)), mine["milestone_id"][0])
 if st.session_state.get("gr_gate") not in gate_names:
     st.session_state["gr_gate"] = default_gate
-gate_id = st.selectbox("Gate", list(gate_names), key="gr_gate",
+gate_id = st.selectbox("Gate", list(gate_names), key="gr_gate", persist_state="page",
                        format_func=lambda m: label(gate_names[m]))
 gate = mine.filter(pl.col("milestone_id") == gate_id).row(0, named=True)
 

@@ -116,7 +116,7 @@ titles = {NEW: "none: record a new lesson"} | {
     r["id"]: f"#{r['id']} · {r['project_code'] or 'organisation-wide'} · {r['title']}"
     for r in editable.iter_rows(named=True)}
 wanted = requested("project", set(project_ids))
-editing = st.selectbox("Edit a recorded lesson", list(titles), key="lf_edit",
+editing = st.selectbox("Edit a recorded lesson", list(titles), key="lf_edit", persist_state="page",
                        format_func=titles.get) or None
 codes = list(project_ids) + ([NO_PROJECT] if user.role == "pmo" else [])
 record = data.get_lesson(engine, user, editing) if editing is not None else None

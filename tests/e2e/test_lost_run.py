@@ -38,19 +38,20 @@ def shown(proto) -> object:
     return list(value) if hasattr(value, "__len__") and not isinstance(value, str) else value
 
 
-async def _runs(base: str, username: str, title: str, *, via: str | None = None):
+async def _runs(base: str, username: str, title: str, *, via: str | None = None,
+                query: str = ""):
     """The page's run, then a rerun from a tab that never received it (or, with ``via``, the
     page opened again after a visit to the page ``via``)."""
     session = ProtocolSession(base)
     try:
         await session.connect()
         await session.sign_in(username, f"{username}-demo-2026")
-        first = await session.open(title)
+        first = await session.open(title, query)
         if via is None:
             again = await session.rerun([])   # the tab never got ``first``: no widget state
         else:
             await session.open(via)
-            again = await session.open(title)
+            again = await session.open(title, query)
         return first, again
     finally:
         await session.close()
@@ -85,3 +86,17 @@ def test_seeded_inputs_keep_their_values_not_their_minimum(app_url, username, ti
 @pytest.mark.parametrize("title", ["What-if prioritisation", "Method standards"])
 def test_inputs_are_kept_when_the_user_comes_back_from_another_page(app_url, title):
     _same_inputs(*asyncio.run(_runs(app_url, "pmo", title, via="Executive overview")), title)
+
+
+@pytest.mark.parametrize(("title", "query", "linked_input"), [
+    ("Status report", "project=PRJ-00001", "% complete"),       # the project's report form
+    ("Gate review", "project=PRJ-00001", "Decided on"),         # the project's gate decision
+    ("Project", "project=PRJ-00001", "Project (code)"),
+    ("Strategic alignment", "focus_project=PRJ-00001", "Project"),
+    ("Risk heatmap", "cell=2-3", "Cell (probability-impact)"),
+])
+def test_a_linked_view_keeps_its_inputs_after_a_run_the_browser_never_received(
+        app_url, title, query, linked_input):
+    first, again = asyncio.run(_runs(app_url, "pmo", title, query=query))
+    assert linked_input in first.inputs, sorted(first.inputs)
+    _same_inputs(first, again, title)
