@@ -94,9 +94,11 @@ def test_inputs_are_kept_when_the_user_comes_back_from_another_page(app_url, tit
     ("Project", "project=PRJ-00001", "Project (code)"),
     ("Strategic alignment", "focus_project=PRJ-00001", "Project"),
     ("Risk heatmap", "cell=2-3", "Cell (probability-impact)"),
+    ("Portfolio", "status=active", "Status"),                   # a URL-bound filter
 ])
 def test_a_linked_view_keeps_its_inputs_after_a_run_the_browser_never_received(
         app_url, title, query, linked_input):
     first, again = asyncio.run(_runs(app_url, "pmo", title, query=query))
     assert linked_input in first.inputs, sorted(first.inputs)
-    _same_inputs(first, again, title)
+    before = _same_inputs(first, again, title)
+    assert linked_input in before          # the link (or the record it opens) gave it a value
