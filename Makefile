@@ -1,5 +1,6 @@
 # PMO Cockpit: `make run` serves the app, `make test` runs the whole suite.
-# Both create .venv and install what they need on a fresh machine.
+# Both first make sure of the system packages they need (deploy/system-packages.sh: installed
+# with apt-get as root, otherwise one install line and exit 1), then create .venv and install.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install migrate seed secrets bench load clean
+.PHONY: run test install migrate seed secrets bench load clean system-run system-test
+.NOTPARALLEL:
+
+system-run:
+	@PYTHON=$(PYTHON) bash deploy/system-packages.sh run
+
+system-test:
+	@PYTHON=$(PYTHON) bash deploy/system-packages.sh test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,10 +34,10 @@ migrate: install
 seed: migrate
 	$(BIN)/pmo seed --scale demo --if-empty
 
-run: secrets seed
+run: system-run secrets seed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: install
+test: system-test install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

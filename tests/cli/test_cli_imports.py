@@ -82,7 +82,7 @@ def test_bad_arguments_are_one_clear_line(seeded, args, message):
 
 
 def test_the_real_schedule_through_the_command(seeded):
-    fixture = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / \
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "schedules" / \
         "software-development.mpp"
     result = runner.invoke(app, ["import", str(fixture), "--project", "PRJ-00002"])
     assert result.exit_code == 0, result.output

@@ -1,4 +1,4 @@
-"""The real Microsoft Project fixture (read in place from ../shared/fixtures) imported end to
+"""The real Microsoft Project fixture (tests/fixtures/schedules, see its README) imported end to
 end through mpxj: dry-run counts, import, re-import unchanged; and the missing-Java message."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from data_access.scope import SYSTEM
 from fixtures.imports.seeded import demo, seeded_pg, seeded_sqlite  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = Path(ROOT).parent / "shared" / "fixtures" / "software-development.mpp"
+FIXTURE = ROOT / "tests" / "fixtures" / "schedules" / "software-development.mpp"
 D = dt.date
 MILESTONES = [  # (task id, name, date) as Microsoft Project shows them
     (6, "Scope complete", D(2016, 9, 16)), (16, "Analysis complete", D(2016, 10, 6)),
