@@ -238,8 +238,14 @@ def rollup(kpis: Frame, by: list[str]) -> pl.LazyFrame:
     lazy = kpis.lazy()
     summed = (lazy.group_by(by).agg(aggs).sort(by, nulls_last=True) if by
               else lazy.select(aggs))
+    return rollup_ratios(summed, by)
+
+
+def rollup_ratios(summed: Frame, by: list[str]) -> pl.LazyFrame:
+    """*by, ROLLUP_COLUMNS from per-group sums (projects, ΣBAC, ΣPV, ΣEV, ΣAC, ΣEAC,
+    Σeac_composite, eac_unknown): CPI = ΣEV/ΣAC, SPI = ΣEV/ΣPV and the rest as in rollup."""
     return (
-        summed
+        summed.lazy()
         .with_columns(percent_of_budget_earned(), cost_variance(), schedule_variance(),
                       cost_performance_index(), schedule_performance_index(),
                       variance_at_completion(), eac_cpi(), eac_atypical(),

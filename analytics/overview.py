@@ -51,10 +51,16 @@ class Overview:
 
 def count_in_buckets(frame: pl.LazyFrame, column: str, buckets: tuple[str, ...]) -> pl.LazyFrame:
     """(column, projects): rows per value, every bucket (0 when none), unknown ones last."""
+    counts = frame.group_by(column).agg(pl.len().cast(pl.Int64).alias("projects"))
+    return in_buckets(counts, column, buckets)
+
+
+def in_buckets(counts: Frame, column: str, buckets: tuple[str, ...]) -> pl.LazyFrame:
+    """(column, projects) from counted (column, projects): every bucket (0 when none), in the
+    buckets' order, unknown values last."""
     order = pl.LazyFrame({column: list(buckets), "_order": list(range(len(buckets)))},
                          schema={column: pl.String, "_order": pl.Int64})
-    counts = frame.group_by(column).agg(pl.len().cast(pl.Int64).alias("projects"))
-    return (order.join(counts, on=column, how="full", coalesce=True)
+    return (order.join(counts.lazy(), on=column, how="full", coalesce=True)
             .with_columns(pl.col("projects").fill_null(0))
             .sort("_order", column, nulls_last=True)
             .select(column, "projects"))

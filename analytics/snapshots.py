@@ -26,7 +26,7 @@ SNAPSHOT_SCHEMA = {
 _SUMMED = ("red_projects", "open_risks", "risk_exposure", "drift_alerts")
 
 
-def _per_project(kset: KpiSet, risks: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+def project_measures(kset: KpiSet, risks: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Project rows with the extra per-project measures: red (0/1), Σ exposure, alerts."""
     exposure = (risks.lazy().filter(is_live(kset.as_of))
                 .group_by("project_id")
@@ -58,7 +58,7 @@ def snapshot_rows(kset: KpiSet, risks: pl.DataFrame | pl.LazyFrame,
     (ratios recomputed from sums); red_projects, open_risks, risk_exposure (Σ probability / 5 ×
     cost impact of live risks) and drift_alerts are sums of the project rows; spi_t and
     overall_rag only exist per project."""
-    projects = _per_project(kset, risks)
+    projects = project_measures(kset, risks)
     sums = projects.group_by("department_code").agg(pl.col(_SUMMED).sum())
     dept_ids = departments.lazy().select(pl.col("id").alias("department_id"),
                                          pl.col("code").alias("department_code"))

@@ -45,12 +45,16 @@ def _print_table(frame: pl.DataFrame, key: str, title: str) -> None:
 
 @clean_errors
 def kpis(
+    ctx: typer.Context,
     by: str = typer.Option("project", help="project, department or objective"),
     as_of: str | None = typer.Option(None, "--as-of", help="status date YYYY-MM-DD (default today)"),
     fmt: str = typer.Option("table", "--format", help="table, json or csv"),
     department: list[str] = typer.Option([], "--department", help="department code (repeatable)"),
 ) -> None:
-    """Print earned value (and earned schedule per project) at the chosen grain."""
+    """Print earned value (and earned schedule per project) at the chosen grain
+    (`pmo kpis refresh` keeps the KPI store fresh)."""
+    if ctx.invoked_subcommand is not None:
+        return
     if by not in GRAINS:
         fail(f"unknown --by {by!r}: choose one of {', '.join(GRAINS)}")
     if fmt not in FORMATS:

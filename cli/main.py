@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli import exports, imports, secrets, users
 from cli.kpis import kpis
+from cli.kpi_refresh import kpi_refresh, refresh_with_progress
 from cli.prioritise import prioritise
 from cli.template_export import register_templates
 from cli.errors import clean_errors, fail
@@ -21,7 +22,10 @@ app = typer.Typer(help="PMO Cockpit command line (acts on PMO_DATABASE_URL).", n
                   pretty_exceptions_enable=False)
 app.add_typer(users.app, name="users")
 app.add_typer(secrets.app, name="secrets")
-app.command("kpis")(kpis)
+kpis_app = typer.Typer(help="KPIs, and the KPI store.", pretty_exceptions_enable=False)
+kpis_app.callback(invoke_without_command=True)(kpis)
+kpis_app.command("refresh")(kpi_refresh)
+app.add_typer(kpis_app, name="kpis")
 app.command("prioritise")(prioritise)
 imports.register(app)
 exports.register(app)
@@ -74,6 +78,7 @@ def seed(
 
         counts = seed_database(engine, scale=scale, seed=seed_, today=status_date, progress=progress)
     typer.echo(f"seeded scale {scale}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    refresh_with_progress(engine, everything=True, as_of=status_date)
     for username, password in ensure_demo_accounts(engine):
         typer.echo(f"demo login: {username} / {password}")
 

@@ -23,6 +23,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIn
 
 from data_access.demo import generate
 from data_access.models import AuditEntry, Base, Project
+from data_access.stale import mark_stale
 
 Progress = Callable[[str, int, int], None]
 CHUNK_ROWS = 50_000
@@ -41,6 +42,11 @@ def insert_frames(engine: Engine, data: Mapping[str, pl.DataFrame], *,
     tables = _check(data)
     with engine.begin() as conn:
         return _insert_all(conn, data, tables, progress)
+
+
+def insert_frames_on(conn: Connection, data: Mapping[str, pl.DataFrame]) -> dict[str, int]:
+    """:func:`insert_frames` inside the caller's transaction ``conn`` (it commits or not)."""
+    return _insert_all(conn, data, _check(data), None)
 
 
 def is_empty(engine: Engine) -> bool:
@@ -64,6 +70,7 @@ def seed_database(engine: Engine, *, scale: str = "demo", seed: int = 42,
         if conn.execute(select(Project.id).limit(1)).first() is not None:
             raise _not_empty()
         counts = _insert_all(conn, data, tables, progress)
+        mark_stale(conn, None)  # the KPI store: every project is new
         day = data.today.isoformat()
         conn.execute(insert(AuditEntry.__table__).values(
             actor="system", action="seed", entity="database",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from data_access.models import Project
 from data_access.models.enums import ROLES
@@ -21,6 +21,8 @@ class Scope:
     role: str
     department_ids: frozenset[int] = field(default_factory=frozenset)
     person_id: int | None = None
+    project_ids: frozenset[int] | None = None
+    """Only these projects (a background job's batch), within what the role may see."""
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -31,10 +33,19 @@ class Scope:
         """A small string naming exactly what this scope may read (for cache keys)."""
         deps = ",".join(str(d) for d in sorted(self.department_ids)) or "*"
         person = self.person_id if self.role == "manager" else "-"
-        return f"{self.role}|{deps}|{person}"
+        key = f"{self.role}|{deps}|{person}"
+        if self.project_ids is not None:
+            key += "|" + ",".join(str(p) for p in sorted(self.project_ids))
+        return key
 
     def project_clause(self) -> ColumnElement[bool]:
         """A WHERE clause on ``projects`` keeping the rows this scope may read."""
+        clause = self._role_clause()
+        if self.project_ids is None:
+            return clause
+        return and_(clause, Project.id.in_(sorted(self.project_ids)))
+
+    def _role_clause(self) -> ColumnElement[bool]:
         by_dept = Project.department_id.in_(sorted(self.department_ids)) if self.department_ids else None
         if self.role == "manager":
             own = Project.manager_id == self.person_id if self.person_id is not None else false()

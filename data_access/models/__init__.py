@@ -11,6 +11,7 @@ from data_access.models.risk import Risk
 from data_access.models.schedule import Deliverable, Milestone, Progress
 from data_access.models.snapshot import KpiSnapshot as KpiSnapshot  # issue 7: kpi_snapshots
 from data_access.models.reporting import ReportingPeriod as ReportingPeriod  # issue 8: reporting periods
+from data_access.models import kpi_store as kpi_store  # issue 15: the KPI store's tables
 from data_access.models.workflow import CorrectiveAction, GateReview, MethodStandard  # issue 8: gates, actions, standards
 
 __all__ = [
