@@ -10,16 +10,22 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from analytics.filters import PortfolioFilter
 from analytics import optimiser
+from analytics.filters import PortfolioFilter
+from analytics.kpi_rows import current_snapshot_rows, overview_from_store
+from analytics.overview import Overview
 from analytics.kpis import KpiInputs, KpiSet, kpi_set
 from analytics.prioritise import ScenarioResult
 from analytics.prioritise import run as run_scenario
 from analytics.scenario import ScenarioParams
+from data_access.kpi_store import StoreState
+from data_access.queries.kpis import read_overview
 from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
                                            load_portfolio)
+from data_access.queries.portfolio import departments as departments_frame
 from data_access.scope import Scope
 from data_access.settings import today as settings_today
+from kpi_refresh import ensure_fresh
 
 
 def current_data_version(engine: Engine) -> int:
@@ -98,3 +104,51 @@ def frontier(engine: Engine, scope: Scope, *, as_of: dt.date, params: ScenarioPa
     url = engine.url.render_as_string(hide_password=True)
     return _frontier(url, scope.cache_key, current_data_version(engine), as_of,
                      json.dumps(params.to_dict(), sort_keys=True), engine, scope)
+
+
+# --------------------------------------------------------------------------- the KPI store
+
+
+def store_state(engine: Engine) -> StoreState:
+    """The KPI store brought up to date when that is quick (else refreshed in the background
+    while pages show the last good figures), and its state: what the figures are as of."""
+    return ensure_fresh(engine, as_of=today())
+
+
+def _store_key(state: StoreState) -> str:
+    stamp = state.refreshed_at.isoformat() if state.refreshed_at else "-"
+    return f"{state.as_of}|{state.data_version}|{stamp}"
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner="Loading the overview…")
+def _overview(db_url: str, scope_key: str, store_key: str, codes: tuple[str, ...] | None,
+              as_of: dt.date, _engine: Engine, _scope: Scope) -> tuple[Overview, pl.DataFrame,
+                                                                       pl.DataFrame]:
+    reads = read_overview(_engine, _scope, None if codes is None else list(codes))
+    departments = departments_frame(_engine, _scope)
+    return (overview_from_store(reads, as_of=as_of), reads["alerts"],
+            current_snapshot_rows(reads, departments))
+
+
+def overview(engine: Engine, scope: Scope, state: StoreState, *,
+             department_codes: list[str] | None = None
+             ) -> tuple[Overview, pl.DataFrame, pl.DataFrame]:
+    """(the overview's tables, its drift alerts, today's portfolio and department rows for the
+    deltas) from the KPI store, for ``scope``: a few rows, cached per scope, store version and
+    filter, shared by every session of the process."""
+    url = engine.url.render_as_string(hide_password=True)
+    codes = None if department_codes is None else tuple(sorted(department_codes))
+    return _overview(url, scope.cache_key, _store_key(state), codes,
+                     state.as_of or today(), engine, scope)
+
+
+@st.cache_data(ttl=900, max_entries=32, show_spinner=False)
+def _departments(db_url: str, scope_key: str, version: int, _engine: Engine,
+                 _scope: Scope) -> pl.DataFrame:
+    return departments_frame(_engine, _scope)
+
+
+def departments(engine: Engine, scope: Scope) -> pl.DataFrame:
+    """The departments ``scope`` may see (id, code, name), cached per scope and data version."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _departments(url, scope.cache_key, current_data_version(engine), engine, scope)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
-from components.format import money, ratio
+from components.format import date, md_escape, money, ratio
+from data_access.kpi_store import StoreState
 
 RAG_ICON = {"red": "🔴 red", "amber": "🟠 amber", "green": "🟢 green"}
 _MONEY_PRESETS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
@@ -29,6 +32,19 @@ def render_kpi_tiles(totals: pl.DataFrame, symbol: str) -> None:
                    help="Estimate at completion, BAC / CPI per project, summed")
     cols[4].metric("Portfolio CPI", ratio(t.get("cpi")), help="Sum of EV / sum of AC (never an average of ratios)")
     cols[5].metric("Portfolio SPI", ratio(t.get("spi")), help="Sum of EV / sum of PV")
+
+
+def render_store_state(state: StoreState, *, as_of: dt.date) -> None:
+    """A notice when the figures shown are not today's, or the last refresh failed."""
+    if state.as_of is None:
+        st.info("The KPIs are being computed for the first time; the figures appear in a moment "
+                "(or run `pmo kpis refresh`).")
+    elif state.as_of != as_of:
+        st.warning(f"These figures are those of {date(state.as_of)}: the KPIs for "
+                   f"{date(as_of)} are being computed. Reload the page in a moment.")
+    if state.failure:
+        st.warning(f"The last KPI refresh did not complete ({md_escape(state.failure)}); "
+                   f"the figures shown are the last good ones.")
 
 
 def _rag(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:

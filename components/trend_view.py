@@ -26,6 +26,7 @@ from components import figure_theme  # noqa: F401  (plotly_white, the default)
 from components.format import date, label_escape, money, ratio
 from data_access.queries.portfolio import data_version
 from data_access.scope import Scope
+from data_access.models.snapshot import SNAPSHOT_GRAINS
 from data_access.snapshots import read_snapshots
 
 TILE_METRICS = ("cpi", "spi", "eac", "vac", "red_projects", "open_risks", "risk_exposure",
@@ -34,16 +35,17 @@ RATIO_METRICS = ("cpi", "spi", "spi_t")
 
 
 @st.cache_data(ttl=900, max_entries=32, show_spinner="Loading the snapshots…")
-def _snapshots(db_url: str, scope_key: str, version: int, _engine: Engine,
-               _scope: Scope) -> pl.DataFrame:
-    return read_snapshots(_engine, _scope)
+def _snapshots(db_url: str, scope_key: str, version: int, grains: tuple[str, ...],
+               _engine: Engine, _scope: Scope) -> pl.DataFrame:
+    return read_snapshots(_engine, _scope, grains=grains)
 
 
-def load_snapshots(engine: Engine, scope: Scope) -> pl.DataFrame:
-    """Every snapshot row ``scope`` may read (cached per scope and data version: taking a
-    snapshot is audited, so the version changes and the cache is refreshed)."""
+def load_snapshots(engine: Engine, scope: Scope,
+                   grains: tuple[str, ...] = SNAPSHOT_GRAINS) -> pl.DataFrame:
+    """Every snapshot row of ``grains`` that ``scope`` may read (cached per scope and data
+    version: taking a snapshot is audited, so the version changes and the cache is refreshed)."""
     url = engine.url.render_as_string(hide_password=True)
-    return _snapshots(url, scope.cache_key, data_version(engine), engine, scope)
+    return _snapshots(url, scope.cache_key, data_version(engine), tuple(grains), engine, scope)
 
 
 def current_rows(kpis: KpiSet, frames: dict) -> pl.DataFrame:

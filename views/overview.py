@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from analytics.kpis import KpiInputs, kpi_set
 from components import figures, loaders, trend_view
 from components.actions_summary import render_overdue_actions
 from components.access import PAGE_ROLES
 from components.filters import describe_filters, render_department_filter
 from components.overview_view import (render_alerts, render_gates, render_in_trouble,
-                                      render_kpi_tiles, render_top_risks)
+                                      render_kpi_tiles, render_store_state, render_top_risks)
 from components.format import date
 from components.portfolio_view import open_project
 from components.session import require_role
@@ -20,33 +19,29 @@ user = require_role(PAGE_ROLES["overview"])
 settings = get_settings()
 symbol = settings.currency_symbol
 engine = get_engine(settings.database_url)
-frames = loaders.portfolio(engine, user.scope)
+departments = loaders.departments(engine, user.scope)
 as_of = loaders.today()
 
 st.title("Executive overview")
-options = dict(zip(frames.departments["code"].to_list(), frames.departments["name"].to_list()))
+options = dict(zip(departments["code"].to_list(), departments["name"].to_list()))
 with st.sidebar:
     selected = render_department_filter(options)
 st.caption(f"{describe_filters(selected, options, scoped=bool(user.department_ids))} "
            f"Status date {date(as_of)}; amounts in {settings.currency}.")
 
-if frames.projects.is_empty():
+state = loaders.store_state(engine)
+o, alerts, now_rows = loaders.overview(engine, user.scope, state, department_codes=selected or None)
+render_store_state(state, as_of=as_of)
+if not selected and o.totals["projects"][0] == 0:
     st.info("No project to show yet. Import a portfolio, or run `pmo seed` for the demo.")
     st.stop()
 
-kpis = kpi_set(KpiInputs(projects=frames.projects, costs=frames.costs, progress=frames.progress,
-                         milestones=frames.milestones, risks=frames.risks,
-                         status_reports=frames.status_reports, thresholds=frames.thresholds),
-               as_of=as_of, department_codes=selected or None)
-o = kpis.overview
 render_kpi_tiles(o.totals, symbol)
 if user.role in ("executive", "pmo") and not selected:
     with st.expander("Since the last steering committee (KPI snapshots)"):
         trend_view.render_since_last_committee(
-            trend_view.load_snapshots(engine, user.scope),
-            trend_view.current_rows(kpis, {"risks": frames.risks,
-                                           "departments": frames.departments}),
-            today=as_of, key="ov_since", symbol=symbol)
+            trend_view.load_snapshots(engine, user.scope, grains=("portfolio", "department")),
+            now_rows, today=as_of, key="ov_since", symbol=symbol)
 
 left, right = st.columns(2)
 left.plotly_chart(figures.projects_by_status(o.by_status), key="fig_status")
@@ -61,7 +56,7 @@ chosen = render_in_trouble(o.in_trouble, settings.currency, key="tbl_trouble")
 if chosen and can_open:
     open_project(chosen, ("department",))
 st.subheader("Drift alerts for governance")
-render_alerts(kpis.alerts, key="tbl_alerts")
+render_alerts(alerts, key="tbl_alerts")
 st.subheader("Top risks by exposure")
 render_top_risks(o.top_risks, settings.currency, key="tbl_risks")
 left, right = st.columns(2)
