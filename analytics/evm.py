@@ -123,18 +123,23 @@ def variance_at_completion() -> pl.Expr:
     return (pl.col("bac") - pl.col("eac")).alias("vac")
 
 
+HALF_CENT = 0.005
+"""Amounts are kept to the cent: a remainder below half a cent is rounding, not money left."""
+
+
 def _tcpi(den: pl.Expr) -> pl.Expr:
-    """(BAC − EV) / den, null when den <= 0 (no money left: no finite efficiency finishes)."""
-    return _budgeted(pl.when(den > 0).then((pl.col("bac") - pl.col("ev")) / den))
+    """(BAC − EV) / den, null when den < half a cent (no money left: no finite efficiency
+    finishes; a remainder of 1e-9 left by adding the months in another order is no money)."""
+    return _budgeted(pl.when(den >= HALF_CENT).then((pl.col("bac") - pl.col("ev")) / den))
 
 
 def tcpi_bac() -> pl.Expr:
-    """TCPI_bac = (BAC − EV) / (BAC − AC); null when BAC − AC <= 0 or BAC = 0."""
+    """TCPI_bac = (BAC − EV) / (BAC − AC); null when BAC − AC < half a cent or BAC = 0."""
     return _tcpi(pl.col("bac") - pl.col("ac")).alias("tcpi_bac")
 
 
 def tcpi_eac() -> pl.Expr:
-    """TCPI_eac = (BAC − EV) / (EAC − AC); null when EAC − AC <= 0 or null, or BAC = 0."""
+    """TCPI_eac = (BAC − EV) / (EAC − AC); null when EAC − AC < half a cent or null, or BAC = 0."""
     return _tcpi(pl.col("eac") - pl.col("ac")).alias("tcpi_eac")
 
 
