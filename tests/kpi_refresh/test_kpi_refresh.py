@@ -8,43 +8,19 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import select, update
 
 from data_access import kpi_store
-from data_access.models import Department, Project, Risk, Threshold
-from data_access.models.kpi_store import kpi_dirty
+from data_access.models import Department, Project, Threshold
 from data_access.scope import SYSTEM, Scope
 from data_access.stale import mark_stale
 from data_access.uow import unit_of_work
 from fixtures.imports.seeded import TODAY, demo, seeded_pg, seeded_sqlite  # noqa: F401
 from kpi_refresh import ensure_fresh, refresh
 from kpi_refresh.refresh import store_rows_of
-from support.kpi_store import assert_store_matches, recomputed, stored_projects
-
-
-def _marks(engine: Engine) -> list[int | None]:
-    with engine.connect() as conn:
-        return list(conn.execute(select(kpi_dirty.c.project_id).order_by(kpi_dirty.c.id)).scalars())
-
-
-def _raise_risk(engine: Engine, project_code: str, *, probability: int = 5) -> int:
-    """A risk of the project made likelier, through a unit of work that audits it."""
-    with unit_of_work(engine, "tester") as uow:
-        s = uow.session
-        pid = s.execute(select(Project.id).where(Project.code == project_code)).scalar_one()
-        rid = s.execute(select(Risk.id).where(Risk.project_id == pid).order_by(Risk.id)
-                        .limit(1)).scalar_one()
-        s.execute(update(Risk).where(Risk.id == rid).values(probability=probability,
-                                                           impact=5, status="open"))
-        uow.audit("risk.update", entity="risk", entity_id=rid, after={"probability": probability})
-        uow.commit()
-    return pid
-
-
-def _project_with_risks(engine: Engine) -> str:
-    with engine.connect() as conn:
-        return conn.execute(select(Project.code).join(Risk, Risk.project_id == Project.id)
-                            .order_by(Project.code).limit(1)).scalar_one()
+from support.kpi_store import (assert_store_matches, marks as _marks, project_with_risks as
+                               _project_with_risks, raise_risk as _raise_risk, recomputed,
+                               stored_projects)
 
 
 def test_a_seeded_database_is_stale_until_the_first_refresh(demo):

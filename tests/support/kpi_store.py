@@ -6,15 +6,17 @@ import datetime as dt
 
 import polars as pl
 from polars.testing import assert_frame_equal
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from analytics.kpi_rows import overview_from_store
 from analytics.kpis import KpiInputs, kpi_set
-from data_access.models.kpi_store import kpi_projects
+from data_access.models import Project, Risk
+from data_access.models.kpi_store import kpi_dirty, kpi_projects
 from data_access.queries.kpis import PROJECTS, project_ids, read_overview
 from data_access.reader import read_frame
 from data_access.queries.portfolio import load_kpi_frames
 from data_access.scope import Scope
+from data_access.uow import unit_of_work
 
 OVERVIEW_TABLES = ("totals", "by_status", "by_health", "by_department", "in_trouble",
                    "top_risks", "gates_due", "overdue_gates")
@@ -50,3 +52,28 @@ def stored_projects(engine: Engine, scope: Scope) -> pl.DataFrame:
     stmt = (select(*(t.c[c] for c in PROJECTS)).where(t.c.project_id.in_(project_ids(scope)))
             .order_by(t.c.code))
     return read_frame(engine, stmt, PROJECTS)
+
+
+def marks(engine: Engine) -> list[int | None]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(kpi_dirty.c.project_id).order_by(kpi_dirty.c.id)).scalars())
+
+
+def raise_risk(engine: Engine, project_code: str, *, probability: int = 5) -> int:
+    """A risk of the project made likelier, through a unit of work that audits it."""
+    with unit_of_work(engine, "tester") as uow:
+        s = uow.session
+        pid = s.execute(select(Project.id).where(Project.code == project_code)).scalar_one()
+        rid = s.execute(select(Risk.id).where(Risk.project_id == pid).order_by(Risk.id)
+                        .limit(1)).scalar_one()
+        s.execute(update(Risk).where(Risk.id == rid).values(probability=probability,
+                                                           impact=5, status="open"))
+        uow.audit("risk.update", entity="risk", entity_id=rid, after={"probability": probability})
+        uow.commit()
+    return pid
+
+
+def project_with_risks(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(select(Project.code).join(Risk, Risk.project_id == Project.id)
+                            .order_by(Project.code).limit(1)).scalar_one()
