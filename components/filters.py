@@ -68,12 +68,24 @@ FILTER_KEYS = ("department", "objective", "phase", "status", "manager")
 
 def filter_options(frames: Mapping) -> dict[str, dict[str, str]]:
     """Options of every portfolio filter (value -> label) from the frames a user may see."""
-    projects, objectives = frames["projects"], frames.get("objectives")
+    projects = frames["projects"]
+    return filter_options_from({"departments": frames["departments"],
+                                "objectives": frames.get("objectives"),
+                                "phases": projects.select("phase"),
+                                "statuses": projects.select("status"),
+                                "managers": projects.select("manager")})
+
+
+def filter_options_from(values: Mapping) -> dict[str, dict[str, str]]:
+    """Options of every portfolio filter from the values found (data_access.queries.project
+    .read_filter_values: departments, objectives, and the phases, statuses, managers seen)."""
+    phases, statuses = set(values["phases"]["phase"]), set(values["statuses"]["status"])
+    departments, objectives = values["departments"], values.get("objectives")
     options = {
-        "department": dict(zip(frames["departments"]["code"], frames["departments"]["name"])),
-        "phase": {p: p.replace("_", " ") for p in PHASES if p in set(projects["phase"])},
-        "status": {s: s.replace("_", " ") for s in STATUSES if s in set(projects["status"])},
-        "manager": {m: m for m in sorted(projects["manager"].drop_nulls().unique())},
+        "department": dict(zip(departments["code"], departments["name"])),
+        "phase": {p: p.replace("_", " ") for p in PHASES if p in phases},
+        "status": {s: s.replace("_", " ") for s in STATUSES if s in statuses},
+        "manager": {m: m for m in sorted(values["managers"]["manager"].drop_nulls().unique())},
     }
     if objectives is not None:
         options["objective"] = dict(zip(objectives["code"], objectives["name"]))

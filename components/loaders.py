@@ -19,7 +19,9 @@ from analytics.prioritise import ScenarioResult
 from analytics.prioritise import run as run_scenario
 from analytics.scenario import ScenarioParams
 from data_access.kpi_store import StoreState
-from data_access.queries.kpis import read_overview
+from data_access.queries.kpis import project_rows_query, read_overview
+from data_access.queries.project import picker_query, read_filter_values, read_project_card
+from data_access.reader import read_frame
 from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
                                            load_portfolio)
 from data_access.queries.portfolio import departments as departments_frame
@@ -152,3 +154,52 @@ def departments(engine: Engine, scope: Scope) -> pl.DataFrame:
     """The departments ``scope`` may see (id, code, name), cached per scope and data version."""
     url = engine.url.render_as_string(hide_password=True)
     return _departments(url, scope.cache_key, current_data_version(engine), engine, scope)
+
+
+# --------------------------------------------------------------------------- one project's card
+
+
+@st.cache_data(ttl=900, max_entries=32, show_spinner=False)
+def _filter_values(db_url: str, scope_key: str, version: int, _engine: Engine,
+                   _scope: Scope) -> dict[str, pl.DataFrame]:
+    return read_filter_values(_engine, _scope)
+
+
+def filter_values(engine: Engine, scope: Scope) -> dict[str, pl.DataFrame]:
+    """The values the portfolio filters offer ``scope`` (distinct values, read in SQL)."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _filter_values(url, scope.cache_key, current_data_version(engine), engine, scope)
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner=False)
+def _picker(db_url: str, scope_key: str, version: int, chosen: PortfolioFilter, _engine: Engine,
+            _scope: Scope) -> pl.DataFrame:
+    stmt, schema = picker_query(_scope, departments=chosen.departments,
+                                objectives=chosen.objectives, phases=chosen.phases,
+                                statuses=chosen.statuses, managers=chosen.managers)
+    return read_frame(_engine, stmt, schema)
+
+
+def picker(engine: Engine, scope: Scope, chosen: PortfolioFilter) -> pl.DataFrame:
+    """(id, code, name) of the projects in ``scope`` that the filters keep."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _picker(url, scope.cache_key, current_data_version(engine), chosen, engine, scope)
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner="Loading the project…")
+def _project_card(db_url: str, scope_key: str, version: int, project_id: int, _engine: Engine,
+                  _scope: Scope) -> dict[str, pl.DataFrame]:
+    return read_project_card(_engine, _scope, project_id)
+
+
+def project_card(engine: Engine, scope: Scope, project_id: int) -> dict[str, pl.DataFrame]:
+    """One project's rows for its card (data_access.queries.project.read_project_card)."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _project_card(url, scope.cache_key, current_data_version(engine), project_id, engine,
+                         scope)
+
+
+def project_row(engine: Engine, scope: Scope, code: str) -> dict | None:
+    """The stored KPI row of the project ``code`` (None when ``scope`` may not read it)."""
+    rows = read_frame(engine, *project_rows_query(scope, [code]))
+    return rows.row(0, named=True) if rows.height else None

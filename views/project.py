@@ -4,13 +4,14 @@ milestones and gates, status-report history, risks, team, dependencies and lesso
 import polars as pl
 import streamlit as st
 
+from analytics.filters import PortfolioFilter
 from analytics.lessons import similar
 from analytics.project_curve import project_curve
 from components import loaders
 from components import project_view as pv
 from components.access import PAGE_ROLES
 from components.figures_project import milestone_timeline, rag_history, s_curve
-from components.filters import caption_for, filter_options, render_portfolio_filters
+from components.filters import caption_for, filter_options_from, render_portfolio_filters
 from components.format import date, md_escape
 from components.session import require_role
 from data_access.engine import get_engine
@@ -19,20 +20,18 @@ from data_access.settings import get_settings
 user = require_role(PAGE_ROLES["project"])
 settings = get_settings()
 engine = get_engine(settings.database_url)
-frames = loaders.kpi_frames(engine, user.scope)
-projects, as_of = frames["projects"], loaders.today()
+as_of = loaders.today()
 
 st.title("Project")
-options = filter_options(frames)
+options = filter_options_from(loaders.filter_values(engine, user.scope))
 with st.sidebar:
     chosen = render_portfolio_filters(options)
-in_scope = dict(zip(projects["code"], projects["name"]))
-wanted = pv.requested("project", in_scope)
-if wanted and wanted not in in_scope:
+in_scope = loaders.picker(engine, user.scope, PortfolioFilter())
+wanted = pv.requested("project", set(in_scope["code"]))
+if wanted and wanted not in set(in_scope["code"]):
     st.error(pv.NOT_AVAILABLE)
-kept = chosen.project_ids(projects, frames["contributions"], frames["objectives"]).collect()
-codes = projects.join(kept, left_on="id", right_on="project_id", how="semi")["code"].to_list()
-codes = sorted(set(codes) | ({wanted} if wanted in in_scope else set()))
+codes = loaders.picker(engine, user.scope, chosen)["code"].to_list()
+codes = sorted(set(codes) | ({wanted} if wanted in set(in_scope["code"]) else set()))
 st.caption(f"Choosing among: {caption_for(chosen, options)} Status date {date(as_of)}.")
 code = st.selectbox("Project (code)", codes, index=None, key="project", bind="query-params",
                     placeholder="Choose a project")  # codes as they are: the URL holds the label
@@ -41,8 +40,14 @@ if code is None:
             else "No project to show: none matches the filters in the sidebar.")
     st.stop()
 
-row = loaders.kpis(engine, user.scope, as_of=as_of).projects.filter(pl.col("code") == code).row(0, named=True)
+loaders.store_state(engine)
+row = loaders.project_row(engine, user.scope, code)
+if row is None:  # not stored yet (a refresh is running): never a half-drawn card
+    st.info("This project's KPIs are being computed; reload the page in a moment.")
+    st.stop()
 pid = row["project_id"]
+frames = loaders.project_card(engine, user.scope, pid)
+projects = frames["projects"]
 st.subheader(f"{md_escape(code)} · {md_escape(row['name'])}")
 st.caption(pv.describe(row))
 pv.render_tiles(row, settings.currency_symbol)
