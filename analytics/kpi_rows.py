@@ -10,23 +10,29 @@ import polars as pl
 
 from analytics.evm import rollup_ratios
 from analytics.kpis import KpiSet
-from analytics.milestones import GATE_COLUMNS, LIVE_STATUSES
+from analytics.milestones import GATE_COLUMNS, LIVE_STATUSES, next_gates
 from analytics.overview import (DEPARTMENT_COLUMNS, HEALTH_BUCKETS, NOT_ASSESSED, STATUSES,
                                 TOTALS_COLUMNS, Overview, in_buckets)
 from analytics.risk import TOP_RISK_COLUMNS, top_risks
 from analytics.snapshots import METRICS, PORTFOLIO_KEY, SNAPSHOT_SCHEMA, project_measures
 
 STORE_TABLES = ("projects", "alerts", "top_risks", "gates")
+SEARCHED = ("code", "name", "department", "manager")
+SEARCH_SEPARATOR = "\x1f"
 SNAPSHOT_SUMS = ("red_projects", "open_risks", "risk_exposure", "drift_alerts")
 
 
-def store_rows(kset: KpiSet, projects: pl.DataFrame, risks: pl.DataFrame, *,
-               risks_per_project: int) -> dict[str, pl.DataFrame]:
-    """Per project of ``kset``: its KPI row (+ department_id, Σ live exposure, alert count),
-    its alerts, its ``risks_per_project`` top live risks, its gates due and overdue."""
-    department_ids = projects.lazy().select(pl.col("id").alias("project_id"), "department_id")
+def store_rows(kset: KpiSet, projects: pl.DataFrame, risks: pl.DataFrame,
+               milestones: pl.DataFrame, *, risks_per_project: int) -> dict[str, pl.DataFrame]:
+    """Per project of ``kset``: its KPI row (+ department_id, forecast start, next gate, Σ live
+    exposure, alert count), its alerts, its ``risks_per_project`` top live risks, its gates due
+    and overdue."""
+    loaded = projects.lazy().select(pl.col("id").alias("project_id"), "department_id",
+                                    "forecast_start")
     rows = (project_measures(kset, risks)
-            .join(department_ids, on="project_id", how="left")
+            .join(loaded, on="project_id", how="left")
+            .join(next_gates(milestones), on="project_id", how="left")
+            .with_columns(search_text())
             .drop("projects", "red_projects"))
     live = projects.lazy().filter(pl.col("status").is_in(LIVE_STATUSES))
     ranked = (top_risks(risks, live, risks.height, as_of=kset.as_of)
@@ -40,6 +46,13 @@ def store_rows(kset: KpiSet, projects: pl.DataFrame, risks: pl.DataFrame, *,
     ])
     rows, ranked, gates = pl.collect_all([rows, ranked, gates])
     return {"projects": rows, "alerts": kset.alerts, "top_risks": ranked, "gates": gates}
+
+
+def search_text(columns: tuple[str, ...] = SEARCHED) -> pl.Expr:
+    """search_text = lower(code) ␟ lower(name) ␟ lower(department) ␟ lower(manager) (␟ = \\x1f):
+    'contains x in any field' is then one LIKE in SQL, lower-cased as polars does (Unicode)."""
+    return pl.concat_str([pl.col(c).fill_null("").str.to_lowercase() for c in columns],
+                         separator=SEARCH_SEPARATOR).alias("search_text")
 
 
 def overview_from_store(reads: dict[str, pl.DataFrame], *, as_of: date) -> Overview:

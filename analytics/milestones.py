@@ -177,3 +177,14 @@ def project_compliance(gates: Frame, projects: Frame) -> pl.LazyFrame:
         .select(PROJECT_COMPLIANCE_COLUMNS)
         .sort("code")
     )
+
+
+def next_gates(milestones: Frame) -> pl.LazyFrame:
+    """Per project, its open gate (no actual date) forecast first (then baseline, id):
+    project_id, next_gate, next_gate_due."""
+    return (milestones.lazy()
+            .filter((pl.col("kind") == "gate") & pl.col("actual_date").is_null())
+            .sort("forecast_date", "baseline_date", "id", nulls_last=True)
+            .group_by("project_id", maintain_order=True)
+            .agg(pl.col("name").first().alias("next_gate"),
+                 pl.col("forecast_date").first().alias("next_gate_due")))

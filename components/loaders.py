@@ -20,7 +20,9 @@ from analytics.prioritise import run as run_scenario
 from analytics.scenario import ScenarioParams
 from data_access.kpi_store import StoreState
 from data_access.queries.kpis import project_rows_query, read_overview
-from data_access.queries.project import picker_query, read_filter_values, read_project_card
+from data_access.queries.inventory import read_inventory, read_links
+from data_access.queries.project import (kept_ids, picker_query, read_filter_values,
+                                         read_project_card)
 from data_access.reader import read_frame
 from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
                                            load_portfolio)
@@ -174,9 +176,7 @@ def filter_values(engine: Engine, scope: Scope) -> dict[str, pl.DataFrame]:
 @st.cache_data(ttl=900, max_entries=64, show_spinner=False)
 def _picker(db_url: str, scope_key: str, version: int, chosen: PortfolioFilter, _engine: Engine,
             _scope: Scope) -> pl.DataFrame:
-    stmt, schema = picker_query(_scope, departments=chosen.departments,
-                                objectives=chosen.objectives, phases=chosen.phases,
-                                statuses=chosen.statuses, managers=chosen.managers)
+    stmt, schema = picker_query(_scope, **_filters(chosen))
     return read_frame(_engine, stmt, schema)
 
 
@@ -203,3 +203,32 @@ def project_row(engine: Engine, scope: Scope, code: str) -> dict | None:
     """The stored KPI row of the project ``code`` (None when ``scope`` may not read it)."""
     rows = read_frame(engine, *project_rows_query(scope, [code]))
     return rows.row(0, named=True) if rows.height else None
+
+
+# --------------------------------------------------------------------------- the inventory
+
+PAGE_ROWS = 500
+"""Inventory rows a page of the portfolio shows."""
+
+
+def _filters(chosen: PortfolioFilter) -> dict[str, tuple[str, ...]]:
+    return {"departments": chosen.departments, "objectives": chosen.objectives,
+            "phases": chosen.phases, "statuses": chosen.statuses, "managers": chosen.managers}
+
+
+@st.cache_data(ttl=900, max_entries=64, show_spinner="Loading the inventory…")
+def _inventory(db_url: str, scope_key: str, store_key: str, chosen: PortfolioFilter, query: str,
+               page: int, _engine: Engine, _scope: Scope) -> tuple[pl.DataFrame, int,
+                                                                  pl.DataFrame]:
+    kept = kept_ids(_scope, **_filters(chosen))
+    rows, count = read_inventory(_engine, kept, query, limit=PAGE_ROWS,
+                                 offset=(page - 1) * PAGE_ROWS)
+    return rows, count, read_links(_engine, rows["project_id"].to_list())
+
+
+def inventory(engine: Engine, scope: Scope, state: StoreState, chosen: PortfolioFilter,
+              query: str, page: int = 1) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """(one page of stored inventory rows, how many match, the dependencies between the rows)
+    for ``scope``, the filters and the search, cached per scope and store version."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _inventory(url, scope.cache_key, _store_key(state), chosen, query, page, engine, scope)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from analytics.milestones import next_gates as milestone_gates
 from components.overview_view import RAG_ICON, money_column
 from components.url_state import RESTORED_KEY
 
@@ -15,13 +16,7 @@ INVENTORY_COLUMNS = ("health", "code", "name", "department", "manager", "phase",
 
 def next_gates(milestones: pl.DataFrame) -> pl.DataFrame:
     """Per project: the open gate (no actual date) forecast first: project_id, next_gate, next_gate_due."""
-    return (milestones.lazy()
-            .filter((pl.col("kind") == "gate") & pl.col("actual_date").is_null())
-            .sort("forecast_date", "baseline_date", "id", nulls_last=True)
-            .group_by("project_id", maintain_order=True)
-            .agg(pl.col("name").first().alias("next_gate"),
-                 pl.col("forecast_date").first().alias("next_gate_due"))
-            .collect())
+    return milestone_gates(milestones).collect()
 
 
 def matches(query: str) -> pl.Expr:
@@ -35,12 +30,27 @@ def matches(query: str) -> pl.Expr:
 
 def inventory(projects: pl.DataFrame, milestones: pl.DataFrame, query: str = "") -> pl.DataFrame:
     """The inventory rows (INVENTORY_COLUMNS) of KpiSet.projects kept by the search, by code."""
-    return (projects.join(next_gates(milestones), on="project_id", how="left")
-            .filter(matches(query))
-            .with_columns(pl.col("overall_rag").replace_strict(RAG_ICON, default="⚪ not assessed")
-                          .alias("health"),
-                          pl.col("phase", "status").str.replace_all("_", " "))
+    return inventory_table(projects.join(next_gates(milestones), on="project_id", how="left")
+                           .filter(matches(query)))
+
+
+def inventory_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """INVENTORY_COLUMNS of project rows that carry next_gate and next_gate_due, by code."""
+    return (rows.with_columns(pl.col("overall_rag").replace_strict(RAG_ICON,
+                                                                   default="⚪ not assessed")
+                              .alias("health"),
+                              pl.col("phase", "status").str.replace_all("_", " "))
             .select(INVENTORY_COLUMNS).sort("code"))
+
+
+def roadmap_links(rows: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """(predecessor_code, successor_code, kind) of the links between two of ``rows``."""
+    codes = rows.select(pl.col("project_id").alias("id"), "code")
+    return (links.join(codes.rename({"id": "predecessor_id", "code": "predecessor_code"}),
+                       on="predecessor_id")
+            .join(codes.rename({"id": "successor_id", "code": "successor_code"}),
+                  on="successor_id")
+            .select("predecessor_code", "successor_code", "kind"))
 
 
 def roadmap_inputs(projects: pl.DataFrame, loaded: pl.DataFrame,

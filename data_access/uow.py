@@ -27,6 +27,7 @@ STALE_BY_ENTITY = {
 }
 """Audited entity -> (the column its entity_id names, the project id column)."""
 STALE_EVERYTHING = frozenset({"threshold", "method_standard", "import"})
+# (an import names the projects it wrote, data_access.imports.apply; "import" is the fallback)
 """Audited entities that may change every project's KPIs (unless the service named them)."""
 
 

@@ -173,7 +173,8 @@ def store_rows_of(engine: Engine, ids: Sequence[int], as_of: date) -> dict[str, 
     queries = kpi_queries(scope)
     frames = read_frames(engine, {name: queries[name] for name in FRAMES})
     kset = kpi_set(KpiInputs.from_mapping(frames, full=False), as_of=as_of)
-    return store_rows(kset, frames["projects"], frames["risks"], risks_per_project=TOP_RISKS)
+    return store_rows(kset, frames["projects"], frames["risks"], frames["milestones"],
+                      risks_per_project=TOP_RISKS)
 
 
 def _code(engine: Engine, project_id: int) -> str:

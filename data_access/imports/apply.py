@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 
 from data_access.imports.batch import Batch
 from data_access.imports.existing import TABLES
@@ -51,6 +51,7 @@ def import_batch(engine: Engine, batch: Batch, actor: str, scope: Scope, *,
         if not plan.ok:
             raise ImportRejected(plan)
         _write(conn, plan.writes, progress)
+        uow.touch(_touched_projects(conn, plan.writes))  # the KPI store: only those are stale
         counts = plan.counts()
         uow.audit("import.batch", entity="import", entity_id=batch.sha256[:16], after={
             "file": batch.filename, "sha256": batch.sha256, "source": batch.source,
@@ -91,3 +92,36 @@ def _write(conn, writes: list[Write], progress: Progress | None) -> None:
         done += 1
         if progress and (done % 1000 == 0 or done == total):
             progress("write", done, total)
+
+
+def _touched_projects(conn, writes: list[Write]) -> set[int]:
+    """The ids of the projects whose KPIs the writes change (read after writing: a created
+    project has its id, an updated row names its project)."""
+    ids: set[int] = set()
+    codes: list[str] = []
+    updated: dict[str, list[int]] = {}
+    for w in writes:
+        values = w.values
+        if w.kind == "projects":
+            if w.action == "update":
+                ids.add(int(w.id))
+            elif values.get("code") is not None:
+                codes.append(values["code"])
+            continue
+        ids.update(int(values[k]) for k in ("project_id", "predecessor_id", "successor_id")
+                   if values.get(k) is not None)
+        if w.action == "update":
+            updated.setdefault(w.kind, []).append(int(w.id))
+    projects = TABLES["projects"]
+    for start in range(0, len(codes), INSERT_CHUNK):
+        chunk = codes[start:start + INSERT_CHUNK]
+        ids.update(conn.execute(select(projects.c.id).where(projects.c.code.in_(chunk))).scalars())
+    for kind, row_ids in updated.items():
+        table = TABLES[kind]
+        columns = [table.c[k] for k in ("project_id", "predecessor_id", "successor_id")
+                   if k in table.c]
+        for start in range(0, len(row_ids), INSERT_CHUNK):
+            chunk = row_ids[start:start + INSERT_CHUNK]
+            for row in conn.execute(select(*columns).where(table.c.id.in_(chunk))):
+                ids.update(int(v) for v in row if v is not None)
+    return ids

@@ -5,8 +5,8 @@ Every row belongs to one project (deleted with it) and is stamped with the statu
 (``as_of``) and the data version (the newest audit entry id) it was computed from.
 
 - ``kpi_projects``: one row a project, the KPI set's project table (EVM, earned schedule,
-  health with its reasons, alignment, gate compliance) and the snapshot measures (Σ exposure
-  of live risks, drift alerts);
+  health with its reasons, alignment, gate compliance), the snapshot measures (Σ exposure
+  of live risks, drift alerts) and what the inventory shows (forecast start, next gate);
 - ``kpi_alerts``: the project's drift alerts;
 - ``kpi_top_risks``: the project's live risks with the highest scores (at most TOP_RISKS);
 - ``kpi_gates``: its open gates due within GATE_DAYS days (``kind`` 'due') or overdue
@@ -38,7 +38,8 @@ KINDS = {"int": Integer, "float": Float, "text": Text, "date": Date, "bool": Boo
 PROJECT_COLUMNS = (
     ("code", "text"), ("name", "text"), ("department_id", "int"), ("department_code", "text"),
     ("department", "text"), ("manager", "text"), ("methodology", "text"), ("phase", "text"), ("status", "text"),
-    ("baseline_start", "date"), ("baseline_end", "date"), ("forecast_end", "date"),
+    ("baseline_start", "date"), ("baseline_end", "date"), ("forecast_start", "date"),
+    ("forecast_end", "date"),
     ("bac", "float"), ("pv", "float"), ("ac", "float"), ("percent_complete", "float"),
     ("ev", "float"), ("cv", "float"), ("sv", "float"), ("cpi", "float"), ("spi", "float"),
     ("eac", "float"), ("vac", "float"), ("eac_cpi", "float"), ("eac_atypical", "float"),
@@ -54,7 +55,8 @@ PROJECT_COLUMNS = (
     ("alignment_score", "float"), ("objectives_served", "int"),
     ("serves_no_objective", "bool"), ("gates_total", "int"), ("gates_passed", "int"),
     ("gates_compliant", "int"), ("missing_deliverables", "int"),
-    ("risk_exposure", "float"), ("drift_alerts", "int"),
+    ("risk_exposure", "float"), ("drift_alerts", "int"), ("next_gate", "text"),
+    ("next_gate_due", "date"), ("search_text", "text"),
 )
 ALERT_COLUMNS = (
     ("code", "text"), ("name", "text"), ("status", "text"), ("alert", "text"),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import polars as pl
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, Select, or_, select
 from sqlalchemy.orm import aliased
 
 from data_access import models as m
@@ -18,13 +18,20 @@ from data_access.reader import Query, read_frames
 from data_access.scope import Scope
 
 
-def picker_query(scope: Scope, *, departments: Sequence[str] = (), objectives: Sequence[str] = (),
-                 phases: Sequence[str] = (), statuses: Sequence[str] = (),
-                 managers: Sequence[str] = ()) -> Query:
-    """(id, code, name) of the projects in scope kept by the portfolio filters (each set one is
-    required; an empty one means any), by code: analytics.filters.PortfolioFilter in SQL."""
+def picker_query(scope: Scope, **filters: Sequence[str]) -> Query:
+    """(id, code, name) of the projects in scope kept by the portfolio filters, by code."""
+    p = m.Project
+    stmt = select(p.id, p.code, p.name).where(p.id.in_(kept_ids(scope, **filters)))
+    return stmt.order_by(p.code), {"id": pl.Int64, "code": pl.String, "name": pl.String}
+
+
+def kept_ids(scope: Scope, *, departments: Sequence[str] = (), objectives: Sequence[str] = (),
+             phases: Sequence[str] = (), statuses: Sequence[str] = (),
+             managers: Sequence[str] = ()) -> Select:
+    """The ids of the projects in scope kept by the portfolio filters (each set one is
+    required; an empty one means any): analytics.filters.PortfolioFilter in SQL."""
     p, manager = m.Project, aliased(m.Person)
-    stmt = select(p.id, p.code, p.name).where(scope.project_clause())
+    stmt = select(p.id).where(scope.project_clause())
     if departments:
         stmt = stmt.join(m.Department, m.Department.id == p.department_id).where(
             m.Department.code.in_(sorted(departments)))
@@ -41,7 +48,7 @@ def picker_query(scope: Scope, *, departments: Sequence[str] = (), objectives: S
                    .where(m.ProjectObjective.contribution > 0,
                           m.Objective.code.in_(sorted(objectives))))
         stmt = stmt.where(p.id.in_(serving))
-    return stmt.order_by(p.code), {"id": pl.Int64, "code": pl.String, "name": pl.String}
+    return stmt
 
 
 def filter_values_queries(scope: Scope) -> dict[str, Query]:

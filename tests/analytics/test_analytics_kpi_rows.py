@@ -51,7 +51,8 @@ def only(frames: dict[str, pl.DataFrame], ids: list[int]) -> dict[str, pl.DataFr
 
 def rows_of(frames: dict[str, pl.DataFrame], as_of: dt.date) -> dict[str, pl.DataFrame]:
     kset = kpi_set(KpiInputs.from_mapping(frames, full=False), as_of=as_of)
-    return store_rows(kset, frames["projects"], frames["risks"], risks_per_project=10)
+    return store_rows(kset, frames["projects"], frames["risks"], frames["milestones"],
+                      risks_per_project=10)
 
 
 def sorted_rows(rows: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

@@ -163,3 +163,19 @@ def test_ensure_fresh_refreshes_a_small_change_before_the_page_reads(demo):
     state = ensure_fresh(demo, as_of=TODAY)
     assert _marks(demo) == [] and state.as_of == TODAY
     assert_store_matches(demo, SYSTEM, TODAY)
+
+
+def test_an_import_marks_the_projects_it_wrote_and_a_reimport_marks_none(demo):
+    from data_access.imports import import_batch, read_file
+    from fixtures.imports.files import csv_bytes, row, table
+
+    refresh(demo, as_of=TODAY)
+    data = csv_bytes(table([row("costs", month="2030-02", planned="1000")]))
+    import_batch(demo, read_file(data, "costs.csv"), "pmo", SYSTEM)
+    with demo.connect() as conn:
+        pid = conn.execute(select(Project.id).where(Project.code == "PRJ-00001")).scalar_one()
+    assert _marks(demo) == [pid]
+    assert refresh(demo, as_of=TODAY).refreshed == 1
+    import_batch(demo, read_file(data, "costs.csv"), "pmo", SYSTEM)
+    assert _marks(demo) == []
+    assert_store_matches(demo, SYSTEM, TODAY)

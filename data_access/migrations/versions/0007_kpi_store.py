@@ -95,6 +95,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Text(), nullable=True),
     sa.Column('baseline_start', sa.Date(), nullable=True),
     sa.Column('baseline_end', sa.Date(), nullable=True),
+    sa.Column('forecast_start', sa.Date(), nullable=True),
     sa.Column('forecast_end', sa.Date(), nullable=True),
     sa.Column('bac', sa.Float(), nullable=True),
     sa.Column('pv', sa.Float(), nullable=True),
@@ -147,6 +148,9 @@ def upgrade() -> None:
     sa.Column('missing_deliverables', sa.Integer(), nullable=True),
     sa.Column('risk_exposure', sa.Float(), nullable=True),
     sa.Column('drift_alerts', sa.Integer(), nullable=True),
+    sa.Column('next_gate', sa.Text(), nullable=True),
+    sa.Column('next_gate_due', sa.Date(), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_kpi_projects_project_id_projects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id', name=op.f('pk_kpi_projects'))
     )
