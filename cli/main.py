@@ -37,12 +37,14 @@ SCALES = ("demo", "S", "M", "L")
 @app.command()
 @clean_errors
 def init() -> None:
-    """Create the database schema, or migrate it to the newest version."""
+    """Create the database schema, or migrate it to the newest version; then bring the KPI
+    store up to date (every project after the migration that creates it, or on a new day)."""
     engine = get_engine()
     before = current_revision(engine)
     upgrade(engine)
     after = head_revision()
     typer.echo("schema up to date" if before == after else f"schema migrated: {before or 'empty'} -> {after}")
+    refresh_with_progress(engine, everything=False)  # an upgrade leaves the KPI store fresh
 
 
 @app.command()
