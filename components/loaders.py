@@ -27,6 +27,7 @@ from data_access.reader import read_frame
 from data_access.queries.portfolio import (PortfolioFrames, data_version, load_kpi_frames,
                                            load_portfolio)
 from data_access.queries.portfolio import departments as departments_frame
+from data_access.queries.portfolio import thresholds as thresholds_frame
 from data_access.scope import Scope
 from data_access.settings import today as settings_today
 from kpi_refresh import ensure_fresh
@@ -199,10 +200,25 @@ def project_card(engine: Engine, scope: Scope, project_id: int) -> dict[str, pl.
                          scope)
 
 
-def project_row(engine: Engine, scope: Scope, code: str) -> dict | None:
-    """The stored KPI row of the project ``code`` (None when ``scope`` may not read it)."""
-    rows = read_frame(engine, *project_rows_query(scope, [code]))
+def project_row(engine: Engine, scope: Scope, code: str | None = None, *,
+                project_id: int | None = None) -> dict | None:
+    """The stored KPI row of the project ``code`` (or ``project_id``); None when ``scope`` may
+    not read it or it is not stored yet."""
+    stmt, schema = (project_rows_query(scope, [code]) if code is not None
+                    else project_rows_query(scope, ids=[project_id]))
+    rows = read_frame(engine, stmt, schema)
     return rows.row(0, named=True) if rows.height else None
+
+
+@st.cache_data(ttl=900, max_entries=8, show_spinner=False)
+def _thresholds(db_url: str, version: int, _engine: Engine) -> pl.DataFrame:
+    return thresholds_frame(_engine)
+
+
+def thresholds(engine: Engine) -> pl.DataFrame:
+    """The RAG thresholds (cached per data version)."""
+    url = engine.url.render_as_string(hide_password=True)
+    return _thresholds(url, current_data_version(engine), engine)
 
 
 # --------------------------------------------------------------------------- the inventory

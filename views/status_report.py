@@ -14,6 +14,7 @@ from components.format import md_escape
 from components.project_view import requested
 from components.session import require_role
 from data_access import status_reports as data
+from data_access.queries.kpis import PROJECTS as STORED_PROJECT
 from data_access.engine import get_engine
 from data_access.settings import get_settings
 
@@ -68,8 +69,8 @@ if user.role in data.CLOSERS:
                 st.rerun()
 
 record = data.get_report(engine, user, pid, period)
-row = loaders.kpis(engine, user.scope, as_of=today).projects.filter(pl.col("project_id") == pid)
-kpi_row = row.row(0, named=True) if row.height else None
+loaders.store_state(engine)  # a report just saved is in the stored KPIs before they are read
+kpi_row = loaders.project_row(engine, user.scope, project_id=pid)
 form_col, kpi_col = st.columns([3, 2])
 if state.closed or (record is not None and record.locked):
     with form_col:
@@ -110,8 +111,8 @@ with kpi_col:
                               schema={"project_id": pl.Int64, "schedule_rag": pl.String,
                                       "cost_rag": pl.String, "eac": pl.Float64,
                                       "forecast_end": pl.Date})
-        sv.render_flags(status_flags(judged, row, loaders.kpi_frames(engine, user.scope)[
-            "thresholds"]).collect())
+        sv.render_flags(status_flags(judged, pl.DataFrame([kpi_row], schema=STORED_PROJECT),
+                                     loaders.thresholds(engine)).collect())
 
 if submitted:
     changes, labels = sv.risk_changes(chosen)

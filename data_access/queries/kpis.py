@@ -139,10 +139,12 @@ def alerts_query(scope: Scope, department_codes: Sequence[str] | None = None) ->
     return stmt, ALERTS
 
 
-def project_rows_query(scope: Scope, codes: Sequence[str]) -> Query:
-    """The stored KPI rows of the projects ``codes`` that ``scope`` may read."""
+def project_rows_query(scope: Scope, codes: Sequence[str] = (), *,
+                       ids: Sequence[int] = ()) -> Query:
+    """The stored KPI rows of the projects ``codes`` (or ``ids``) that ``scope`` may read."""
+    chosen = _P.c.code.in_(sorted(codes)) if codes else _P.c.project_id.in_(sorted(ids))
     stmt = (select(_P.c.project_id, *(_P.c[c] for c, _ in PROJECT_COLUMNS))
-            .where(_P.c.project_id.in_(project_ids(scope)), _P.c.code.in_(sorted(codes)))
+            .where(_P.c.project_id.in_(project_ids(scope)), chosen)
             .order_by(_P.c.code))
     return stmt, PROJECTS
 
