@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from analytics.kpi_rows import STORE_TABLES, store_rows
 from analytics.kpis import KpiInputs, kpi_set
@@ -107,7 +107,8 @@ def ensure_fresh(engine: Engine, *, as_of: date | None = None,
     if marks.empty and stored.as_of == as_of:
         return stored
     big = marks.everything or stored.as_of != as_of or len(marks.project_ids) > limit
-    if big and (stored.projects or 0) > limit:
+    size = stored.projects if stored.projects is not None else _count_projects(engine)
+    if big and size > limit:
         _in_background(engine, as_of)
         return stored
     try:
@@ -133,6 +134,11 @@ def _in_background(engine: Engine, as_of: date) -> None:
         thread = threading.Thread(target=work, name="pmo-kpi-refresh", daemon=True)
         _background[key] = thread
         thread.start()
+
+
+def _count_projects(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Project)).scalar_one())
 
 
 def _project_ids(engine: Engine, only: frozenset[int] | None) -> list[int]:

@@ -32,6 +32,8 @@ st.caption(f"{describe_filters(selected, options, scoped=bool(user.department_id
 state = loaders.store_state(engine)
 o, alerts, now_rows = loaders.overview(engine, user.scope, state, department_codes=selected or None)
 render_store_state(state, as_of=as_of)
+if state.as_of is None:  # never computed yet: the notice says so, nothing half-drawn
+    st.stop()
 if not selected and o.totals["projects"][0] == 0:
     st.info("No project to show yet. Import a portfolio, or run `pmo seed` for the demo.")
     st.stop()

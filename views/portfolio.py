@@ -32,6 +32,8 @@ st.caption(f"{caption_for(chosen, options)} Status date {date(as_of)}; amounts i
 
 state = loaders.store_state(engine)
 render_store_state(state, as_of=as_of)
+if state.as_of is None:
+    st.stop()
 if loaders.inventory(engine, user.scope, state, PortfolioFilter(), "")[1] == 0:
     st.info("No project to show yet. Import a portfolio, or run `pmo seed` for the demo.")
     st.stop()

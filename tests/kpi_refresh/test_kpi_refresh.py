@@ -179,3 +179,18 @@ def test_an_import_marks_the_projects_it_wrote_and_a_reimport_marks_none(demo):
     import_batch(demo, read_file(data, "costs.csv"), "pmo", SYSTEM)
     assert _marks(demo) == []
     assert_store_matches(demo, SYSTEM, TODAY)
+
+
+def test_a_big_first_refresh_runs_in_the_background_and_the_page_does_not_wait(demo):
+    """A portfolio larger than the page's limit, never computed: ensure_fresh returns at once
+    (the state says nothing is stored yet) and a background thread fills the store."""
+    import time
+
+    state = ensure_fresh(demo, as_of=TODAY, limit=10)
+    assert state.as_of is None
+    for _ in range(600):
+        if kpi_store.state(demo).as_of == TODAY:
+            break
+        time.sleep(0.1)
+    assert kpi_store.state(demo).projects == 60 and _marks(demo) == []
+    assert_store_matches(demo, SYSTEM, TODAY)
