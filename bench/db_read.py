@@ -1,9 +1,11 @@
 """Benchmark: seed a demo portfolio into SQLite and PostgreSQL, then time the DB-to-polars reads.
 
 For each database and each strategy of ``data_access.reader.read_frame`` (sqlalchemy,
-connectorx, adbc on PostgreSQL) it loads the overview's frames plus assignments, once to warm
-up and then ``--runs`` times, and reports the median, the rows loaded and the ratio to the
-sqlalchemy baseline of the same run. Every strategy's frames are compared with the baseline's.
+dbapi, connectorx, adbc on PostgreSQL) it loads the overview's frames plus assignments, once
+to warm up and then in ``--runs`` rounds of one load per strategy in turn (interleaved, so that
+every strategy sees the same machine load as the baseline), and reports the median, the rows
+loaded and the ratio to the sqlalchemy baseline of the same run, with the machine's load
+average. Every strategy's frames are compared with the baseline's.
 
     .venv/bin/python bench/db_read.py                 # scale M (5,000 projects), 5 runs
     .venv/bin/python bench/db_read.py --scale S --runs 3
@@ -53,6 +55,11 @@ from data_access.engine import create_pmo_engine
 from data_access.migrate import upgrade
 from data_access.queries import portfolio as q
 from data_access.scope import SYSTEM
+
+try:  # python -m bench.db_read
+    from bench import loadavg
+except ImportError:  # python bench/db_read.py: bench/ itself is on sys.path
+    import loadavg
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -152,25 +159,69 @@ def load_all(engine, strategy: str) -> dict[str, pl.DataFrame]:
             for name, query in FRAMES.items()}
 
 
-def measure(url: str, strategy: str, runs: int) -> dict:
-    """Warm-up plus ``runs`` timed loads of every frame with ``strategy`` (asked for explicitly)."""
-    engine = create_pmo_engine(url)
+def timed_load(engine, strategy: str, per_frame: dict[str, list[float]]) -> float:
+    """One timed load of every frame with ``strategy`` (asked for explicitly); seconds."""
+    start = time.perf_counter()
+    for name, query in FRAMES.items():
+        t0 = time.perf_counter()
+        reader.read_frame(engine, *query(SYSTEM), strategy=strategy)
+        per_frame[name].append(time.perf_counter() - t0)
+    return time.perf_counter() - start
+
+
+def measure(url: str, strategies: tuple[str, ...], runs: int, loads: list[dict]) -> list[dict]:
+    """Per strategy (the first is the baseline): a warm-up load (its frames compared with the
+    baseline's), then ``runs`` rounds of one timed load of every strategy in turn. A strategy
+    that fails is reported with its error and leaves the rounds. The load average before each
+    round and after the last is appended to ``loads``."""
+    out: dict[str, dict] = {}
+    engines = {}
+    base_frames: dict[str, pl.DataFrame] | None = None
     try:
-        frames = load_all(engine, strategy)
-        totals, per_frame = [], {name: [] for name in FRAMES}
+        for strategy in strategies:
+            console.print(f"  warm-up read with {strategy} ...")
+            engines[strategy] = create_pmo_engine(url)
+            try:
+                frames = load_all(engines[strategy], strategy)
+            except Exception as exc:  # reported in the table and the JSON, never hidden
+                out[strategy] = {"strategy": strategy, "error": f"{type(exc).__name__}: {exc}"}
+                engines.pop(strategy).dispose()
+                continue
+            if strategy == strategies[0]:
+                base_frames = frames
+            out[strategy] = {"strategy": strategy, "used": {name: strategy for name in FRAMES},
+                             "runs": [], "per_frame": {name: [] for name in FRAMES},
+                             "rows": sum(f.height for f in frames.values()),
+                             "differences": differences(base_frames, frames)
+                             if base_frames is not None and frames is not base_frames else []}
+            del frames
+        console.print(f"  {runs} rounds of one timed load per strategy: {', '.join(engines)}")
         for _ in range(runs):
-            start = time.perf_counter()
-            for name, query in FRAMES.items():
-                t0 = time.perf_counter()
-                reader.read_frame(engine, *query(SYSTEM), strategy=strategy)
-                per_frame[name].append(time.perf_counter() - t0)
-            totals.append(time.perf_counter() - start)
+            loads.append(loadavg.snapshot())
+            for strategy, engine in list(engines.items()):
+                m = out[strategy]
+                try:
+                    m["runs"].append(timed_load(engine, strategy, m["per_frame"]))
+                except Exception as exc:
+                    out[strategy] = {"strategy": strategy,
+                                     "error": f"{type(exc).__name__}: {exc}"}
+                    engines.pop(strategy).dispose()
+        loads.append(loadavg.snapshot())
     finally:
-        engine.dispose()
-    return {"strategy": strategy, "used": {name: strategy for name in FRAMES}, "runs": totals,
-            "median": statistics.median(totals), "rows": sum(f.height for f in frames.values()),
-            "frame_medians": {k: statistics.median(v) for k, v in per_frame.items()},
-            "frames": frames}
+        for engine in engines.values():
+            engine.dispose()
+    results = []
+    for strategy in strategies:
+        m = out[strategy]
+        if "error" not in m:
+            m["median"] = statistics.median(m["runs"])
+            m["frame_medians"] = {k: statistics.median(v) for k, v in m.pop("per_frame").items()}
+        results.append(m)
+    base = results[0] if "error" not in results[0] else None
+    for m in results:
+        if "error" not in m:
+            m["ratio"] = m["median"] / base["median"] if base else None
+    return results
 
 
 def differences(baseline: dict[str, pl.DataFrame], other: dict[str, pl.DataFrame]) -> list[str]:
@@ -192,45 +243,38 @@ def bench_database(label: str, url: str, data, runs: int) -> dict:
         version = "sqlite_version()" if label == "sqlite" else "current_setting('server_version')"
         result["version"] = conn.exec_driver_sql(f"SELECT {version}").scalar()
     engine.dispose()
-    base: dict | None = None  # the sqlalchemy measurement: median and frames
-    for strategy in STRATEGIES[label]:
-        console.print(f"  reading {label} with {strategy} ...")
-        try:
-            m = measure(url, strategy, runs)
-        except Exception as exc:  # reported in the table and the JSON, never hidden
-            error = f"{type(exc).__name__}: {exc}"
-            result["strategies"].append({"strategy": strategy, "error": error})
-            continue
-        frames = m.pop("frames")
-        if strategy == "sqlalchemy":
-            base = {"median": m["median"], "frames": frames}
-        m["ratio"] = m["median"] / base["median"] if base else None
-        m["differences"] = differences(base["frames"], frames) if base else []
-        result["strategies"].append(m)
+    console.print(f"  reading {label}: {loadavg.line('start')}")
+    loads: list[dict] = []
+    result["strategies"] = measure(url, STRATEGIES[label], runs, loads)
+    result["load_average"] = loads  # before each round and after the last
+    result["load_1m_range"] = loadavg.span(*loads) if loads else None
+    console.print(f"  reading {label}: {loadavg.line('end')}")
     return result
 
 
 def report(results: list[dict], meta: dict) -> None:
     table = Table(title=f"DB -> polars, scale {meta['scale']} ({meta['rows_generated']:,} rows "
-                        f"seeded), median of {meta['runs']} runs after 1 warm-up")
-    numbers = ("seed s", "median s", "rows", "x sqlalchemy")
-    for col in ("database", "seed s", "strategy", "really used", "median s", "rows",
-                "x sqlalchemy", "check"):
+                        f"seeded), median of {meta['runs']} interleaved runs after 1 warm-up")
+    numbers = ("seed s", "median s", "rows", "x sqlalchemy", "load avg 1 min")
+    for col in ("database", "seed s", "load avg 1 min", "strategy", "really used", "median s",
+                "rows", "x sqlalchemy", "check"):
         table.add_column(col, justify="right" if col in numbers else "left")
     for r in results:
         for i, m in enumerate(r["strategies"]):
             seed_cell = f"{r['seed_seconds']:.1f}" if i == 0 else ""
+            load_cell = (r["load_1m_range"] or "-") if i == 0 else ""
             if "error" in m:
-                table.add_row(r["database"], seed_cell, m["strategy"], "-", "FAILED", "-", "-",
-                              m["error"][:80])
+                table.add_row(r["database"], seed_cell, load_cell, m["strategy"], "-", "FAILED",
+                              "-", "-", m["error"][:80])
                 continue
             fallbacks = [f for f, s in m["used"].items() if s != m["strategy"]]
             used = m["strategy"] if not fallbacks else f"sqlalchemy for {', '.join(fallbacks)}"
             ratio = f"{m['ratio']:.2f}" if m["ratio"] is not None else "-"
             check = "same frames" if not m["differences"] else "; ".join(m["differences"])[:80]
-            table.add_row(r["database"], seed_cell, m["strategy"], used, f"{m['median']:.3f}",
-                          f"{m['rows']:,}", ratio, check)
+            table.add_row(r["database"], seed_cell, load_cell, m["strategy"], used,
+                          f"{m['median']:.3f}", f"{m['rows']:,}", ratio, check)
     console.print(table)
+    console.print(loadavg.line("report"))
     frames = Table(title="median seconds per frame")
     frames.add_column("database / strategy")
     for name in FRAMES:
@@ -257,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs, "generate_seconds": time.perf_counter() - start,
             "rows_generated": sum(data.counts().values()), "counts": data.counts(),
             "python": platform.python_version(), "polars": pl.__version__,
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "pg_options": PG_OPTIONS}
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "pg_options": PG_OPTIONS,
+            "load_average_start": loadavg.snapshot()}
+    console.print(loadavg.line("start", meta["load_average_start"]))
     console.print(f"generated scale {data.scale}: {meta['rows_generated']:,} rows "
                   f"in {meta['generate_seconds']:.1f} s")
     results = []
@@ -268,11 +314,13 @@ def main(argv: list[str] | None = None) -> int:
     with nullcontext(external) if external else throwaway_postgres() as server:
         with fresh_pg_database(server) as url:
             results.append(bench_database("postgresql", url, data, args.runs))
+    meta["load_average_end"] = loadavg.snapshot()
     report(results, meta)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"db_read-{dt.date.today().isoformat()}.json"
     path.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     console.print(f"results written to {path}")
+    console.print(loadavg.line("end", meta["load_average_end"]))
     return 0
 
 

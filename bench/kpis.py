@@ -56,9 +56,10 @@ from data_access.scope import SYSTEM
 from data_access.settings import get_settings
 
 try:  # python -m bench.kpis
-    from bench import pandas_kpis
+    from bench import loadavg, pandas_kpis
     from bench.kpis_profile import GROUPS, STAGES, TODAY, core, profile
 except ImportError:  # python bench/kpis.py: bench/ itself is on sys.path
+    import loadavg
     import pandas_kpis
     from kpis_profile import GROUPS, STAGES, TODAY, core, profile
 
@@ -66,7 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SEED = 42
 SCALES = ("S", "M", "L")
-DEFAULT_RUNS = {"S": 7, "M": 7, "L": 3}
+DEFAULT_RUNS = {"S": 7, "M": 7, "L": 5}  # medians of at least 5
 RELATIVE_TOLERANCE = 1e-6
 # Money is summed in a different order (polars adds a project's months one after the other,
 # pandas' groupby sum compensates rounding), so a difference of sums that should be 0 (SV of a
@@ -144,21 +145,27 @@ def timed(fn: Callable[[], object], runs: int, *, warm_up: bool) -> tuple[list[f
     return seconds, result
 
 
-def interleaved(fns: dict[str, Callable[[], object]], runs: int
+def interleaved(fns: dict[str, Callable[[], object]], runs: int,
+                loads: list[dict] | None = None
                 ) -> tuple[dict[str, list[float]], dict[str, object]]:
     """({name: seconds of each timed run}, {name: last result}): one warm-up call of each, then
     ``runs`` rounds calling each once in turn, so that every contender sees the same load on a
     shared machine (timing them one block after the other let a change of load between the
-    blocks skew the ratio)."""
+    blocks skew the ratio). The load average before each round and after the last is appended
+    to ``loads`` when given."""
     results = {name: fn() for name, fn in fns.items()}
     seconds: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
+        if loads is not None:
+            loads.append(loadavg.snapshot())
         for name, fn in fns.items():
             results[name] = None  # let the previous result go before timing the next run
             gc.collect()
             start = time.perf_counter()
             results[name] = fn()
             seconds[name].append(time.perf_counter() - start)
+    if loads is not None:
+        loads.append(loadavg.snapshot())
     return seconds, results
 
 
@@ -245,9 +252,15 @@ def bench_scale(scale: str, runs: int, load_runs: int, with_profile: bool) -> di
     result["to_pandas_seconds"] = time.perf_counter() - start  # not part of any timing
     console.print(f"  kpi_set (polars), polars core, pandas baseline: a warm-up each, then {runs} "
                   f"rounds of one run of each ...")
+    console.print(f"  {loadavg.line('compute start')}")
+    loads: list[dict] = []
     seconds, last = interleaved({"polars": lambda: kpi_set(inputs, as_of=TODAY),
                                  "polars_core": lambda: core(inputs),
-                                 "pandas": lambda: pandas_kpis.kpis(pandas_frames, TODAY)}, runs)
+                                 "pandas": lambda: pandas_kpis.kpis(pandas_frames, TODAY)}, runs,
+                                loads)
+    result["load_average"] = loads  # before each round and after the last
+    result["load_1m_range"] = loadavg.span(*loads)
+    console.print(f"  {loadavg.line('compute end')}")
     for key, values in seconds.items():
         result[f"{key}_seconds"] = values
         result[f"{key}_best"] = min(values)
@@ -270,7 +283,8 @@ def bench_scale(scale: str, runs: int, load_runs: int, with_profile: bool) -> di
                   f", polars core {result['polars_core_median']:.3f} s, pandas "
                   f"{result['pandas_median']:.3f} s, ratio {result['ratio']:.2f} (best runs "
                   f"{result['best_ratio']:.2f}, core {result['best_core_ratio']:.2f}); "
-                  + ("same numbers" if not result["differences"] else "NUMBERS DIFFER"))
+                  + ("same numbers" if not result["differences"] else "NUMBERS DIFFER")
+                  + f"; 1-min load average {result['load_1m_range']} during the rounds")
     del frames, inputs, kpis, pandas_frames, baseline
     gc.collect()
     return result
@@ -283,7 +297,7 @@ def report(results: list[dict]) -> None:
     table = Table(title=f"KPI set at {TODAY}: median seconds (compute: after 1 warm-up)")
     for col in ("scale", "projects", "rows loaded", "load", "kpi_set (polars)", "polars core",
                 "pandas", "polars / pandas", "core / pandas", "best runs: full, core / pandas",
-                "check"):
+                "load avg 1 min", "check"):
         table.add_column(col, justify="left" if col in ("scale", "check") else "right")
     for r in results:
         check = (f"same numbers ({r['rounding_flips']} rounding flips)" if not r["differences"]
@@ -292,8 +306,10 @@ def report(results: list[dict]) -> None:
                       f"{r['load_median']:.3f}", f"{r['polars_median']:.3f}",
                       f"{r['polars_core_median']:.3f}", f"{r['pandas_median']:.3f}",
                       f"{r['ratio']:.2f}", f"{r['core_ratio']:.2f}",
-                      f"{r['best_ratio']:.2f}, {r['best_core_ratio']:.2f}", check)
+                      f"{r['best_ratio']:.2f}, {r['best_core_ratio']:.2f}",
+                      r["load_1m_range"], check)
     console.print(table)
+    console.print(loadavg.line("report"))
     by_scale = {r["scale"]: r for r in results}
     if "M" in by_scale:
         ratio = by_scale["M"]["ratio"]
@@ -357,8 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default=",".join(SCALES), help="comma-separated: S,M,L")
     parser.add_argument("--runs", type=int, default=None,
-                        help="timed compute runs per scale (default 7 at S and M, 3 at L)")
-    parser.add_argument("--load-runs", type=int, default=3, help="timed loads per scale")
+                        help="timed compute runs per scale (default 7 at S and M, 5 at L)")
+    parser.add_argument("--load-runs", type=int, default=5, help="timed loads per scale")
     parser.add_argument("--profile", action="store_true",
                         help="also profile kpi_set: CPU time of each group of its tables")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -372,18 +388,21 @@ def main(argv: list[str] | None = None) -> int:
 
     meta = {"as_of": TODAY.isoformat(), "seed": SEED, "tolerance": RELATIVE_TOLERANCE,
             "started": dt.datetime.now().isoformat(timespec="seconds"), **_versions(),
-            "not_in_baseline": OUT_OF_BASELINE}
+            "not_in_baseline": OUT_OF_BASELINE, "load_average_start": loadavg.snapshot()}
     console.print(f"polars {meta['polars']}, pandas {meta['pandas']}, python {meta['python']}, "
                   f"{meta['machine']}")
+    console.print(loadavg.line("start", meta["load_average_start"]))
     start = time.perf_counter()
     results = [bench_scale(s, args.runs or DEFAULT_RUNS[s], args.load_runs, args.profile)
                for s in scales]
     meta["total_seconds"] = time.perf_counter() - start
+    meta["load_average_end"] = loadavg.snapshot()
     report(results)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"kpis-{dt.date.today().isoformat()}.json"
     path.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     console.print(f"results written to {path} (total {meta['total_seconds']:.0f} s)")
+    console.print(loadavg.line("end", meta["load_average_end"]))
     if any(r["differences"] for r in results):
         console.print("[red]the pandas baseline and kpi_set give different numbers[/red]")
         return 1

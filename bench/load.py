@@ -23,7 +23,9 @@ The time from the click to the finished page is one sample. An error is any exce
 any error alert, or a page that does not finish within 60 s. Server CPU per page = the server's
 user + system CPU seconds during the run (/proc/PID/stat) / pages finished. Server memory per
 session = (server RSS with N sessions signed in - RSS before them) / N (mean of samples taken
-every 2 s). Prints a markdown table and writes bench/results/load-<clients>-<date>.json; keeps
+every 2 s). The machine's load average is printed at the start and the end and sampled every
+2 s during each level (its 1-minute range is a column of the table; the server under test is
+part of it). Prints a markdown table and writes bench/results/load-<clients>-<date>.json; keeps
 the server log and, for browsers, screenshots of failures. Bounded: at most 30 users and 5
 minutes per level.
 """
@@ -48,6 +50,7 @@ for p in (ROOT, ROOT / "tests"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+from bench import loadavg  # noqa: E402
 from bench.load_os import (browser_group, cpu_seconds, low_priority_chromium,  # noqa: E402
                            remove_group, rss_mb)
 from bench.load_protocol import click_through, protocol_user  # noqa: E402
@@ -148,9 +151,12 @@ async def _session(browser, base: str, n: int, deadline: list[float], times: dic
         await context.close()
 
 
-async def _sample_rss(pid: int, stop: asyncio.Event, out: list[float]) -> None:
+async def _sample_rss(pid: int, stop: asyncio.Event, out: list[float],
+                      loads: list[dict] | None = None) -> None:
     while not stop.is_set():
         out.append(rss_mb(pid))
+        if loads is not None:
+            loads.append(loadavg.snapshot())
         try:
             await asyncio.wait_for(stop.wait(), timeout=2)
         except asyncio.TimeoutError:
@@ -193,13 +199,14 @@ async def run_level(base: str, pid: int, users: int, minutes: float, *, think_s:
         login_s = time.monotonic() - login_started
         deadline[0] = time.monotonic() + minutes * 60
         cpu_before = cpu_seconds(pid)
-        stop, samples = asyncio.Event(), []
-        sampler = asyncio.create_task(_sample_rss(pid, stop, samples))
+        stop, samples, loads = asyncio.Event(), [], []
+        sampler = asyncio.create_task(_sample_rss(pid, stop, samples, loads))
         signed_in.set()
         await asyncio.gather(*tasks)
         server_cpu = cpu_seconds(pid) - cpu_before
         stop.set()
         await sampler
+        loads.append(loadavg.snapshot())
     loaded = statistics.fmean(samples) if samples else idle
     times = [t for page_times in by_page.values() for t in page_times]
     return {
@@ -217,6 +224,8 @@ async def run_level(base: str, pid: int, users: int, minutes: float, *, think_s:
         "server_cpu_per_page_s": round(server_cpu / len(times), 3) if times else None,
         "p50_by_page_s": {title: round(statistics.median(ts), 3)
                           for title, ts in sorted(by_page.items())},
+        "load_1m_range": loadavg.span(*loads),
+        "load_average_start": loads[0], "load_average_end": loads[-1],
     }
 
 
@@ -224,14 +233,16 @@ async def run_level(base: str, pid: int, users: int, minutes: float, *, think_s:
 def _table(rows: list[dict], backend: str) -> str:
     lines = [f"Load on one server ({backend} demo database, loopback)", "",
              "| clients | users | minutes | think s | pages | p50 s | p95 s | max s | errors "
-             "| server CPU s / page | RSS idle MiB | RSS loaded MiB | MiB / session |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| server CPU s / page | RSS idle MiB | RSS loaded MiB | MiB / session "
+             "| load avg 1 min |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['clients']} | {r['users']} | {r['minutes']:g} | {r['think_s']:g} "
                      f"| {r['pages']} "
                      f"| {r['p50_s']} | {r['p95_s']} | {r['max_s']} | {r['errors']} "
                      f"| {r['server_cpu_per_page_s']} | {r['rss_idle_mb']} "
-                     f"| {r['rss_loaded_mb']} | {r['mb_per_session']} |")
+                     f"| {r['rss_loaded_mb']} | {r['mb_per_session']} "
+                     f"| {r['load_1m_range']} |")
     return "\n".join(lines)
 
 
@@ -281,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients == "browser" and not Path(CHROMIUM).exists():
         parser.error(f"{CHROMIUM} is missing: install the OS chromium package")
     pg, group = None, None
+    start = loadavg.snapshot()
+    print(loadavg.line("start", start), file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="pmo-load-") as tmp:
         try:
             if args.pg:
@@ -311,11 +324,14 @@ def main(argv: list[str] | None = None) -> int:
                 pg.stop()
             remove_group(group)
     backend = "PostgreSQL" if args.pg else "SQLite"
+    end = loadavg.snapshot()
     print(_table(rows, backend))
+    print(f"\n{loadavg.line('start', start)}\n{loadavg.line('end', end)}")
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"load-{args.clients}-{dt.date.today().isoformat()}.json"
     out.write_text(json.dumps({"backend": backend, "cpus": _cpus(), "browser_nice": args.nice,
                                "browser_cgroup": group is not None,
+                               "load_average_start": start, "load_average_end": end,
                                "levels": rows}, indent=2))
     print(f"\nwritten {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 1 if any(r["errors"] for r in rows) else 0

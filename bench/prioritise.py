@@ -8,7 +8,8 @@ total demand; n/20 "requires" pairs, n/50 exclusive pairs, 5 % mandatory project
 in). For each size (200, 1,000 and 5,000 projects by default) and each of K slider states it
 times ``analytics.optimiser.solve`` under ``--time-limit`` and ``greedy``, and reports the
 median and max solve time, the median proven gap, and the greedy loss 1 − greedy / exact
-(median and max).
+(median and max), with the range of the machine's 1-minute load average while it ran (K >= 5
+states give medians of at least 5).
 
     .venv/bin/python bench/prioritise.py                       # 200, 1000, 5000; K = 7
     .venv/bin/python bench/prioritise.py --sizes 1000 --states 20 --time-limit 0.15
@@ -32,6 +33,11 @@ import numpy as np
 import scipy
 
 from analytics.optimiser import Problem, greedy, solve
+
+try:  # python -m bench.prioritise
+    from bench import loadavg
+except ImportError:  # python bench/prioritise.py: bench/ itself is on sys.path
+    import loadavg
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ROLES = ("Architect", "Developer", "Analyst", "Tester", "Data", "Security", "Ops", "PM")
@@ -81,8 +87,9 @@ def solver_rows(sizes: tuple[int, ...] = (200, 1000, 5000), states: int = 7,
     rows = []
     for n in sizes:
         parts = instance_parts(n, seed)
-        runs = []
+        runs, loads = [], []
         for values in slider_values(n, states, seed):
+            loads.append(loadavg.snapshot())
             problem = Problem(value=values, **parts)
             started = time.perf_counter()
             exact = solve(problem, time_limit=time_limit)
@@ -93,6 +100,7 @@ def solver_rows(sizes: tuple[int, ...] = (200, 1000, 5000), states: int = 7,
                              greedy_seconds=waterline.seconds,
                              loss=1 - waterline.total_value / exact.total_value
                              if exact.total_value > 0 else 0.0))
+        loads.append(loadavg.snapshot())
         gaps = [r["gap"] for r in runs if r["gap"] is not None]
         rows.append(dict(
             n=n, states=states, time_limit=time_limit,
@@ -105,6 +113,7 @@ def solver_rows(sizes: tuple[int, ...] = (200, 1000, 5000), states: int = 7,
             greedy_median_s=statistics.median(r["greedy_seconds"] for r in runs),
             loss_median=statistics.median(r["loss"] for r in runs),
             loss_max=max(r["loss"] for r in runs),
+            load_1m_range=loadavg.span(*loads), load_average=loads,
             runs=runs))
     return rows
 
@@ -115,12 +124,13 @@ def _pct(value: float | None) -> str:
 
 def markdown(rows: list[dict]) -> str:
     head = ("| projects | states | limit (s) | solve median (s) | solve max (s) | optimal | "
-            "median gap | max gap | greedy (s) | greedy loss median | greedy loss max |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            "median gap | max gap | greedy (s) | greedy loss median | greedy loss max | "
+            "load avg 1 min |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [f"| {r['n']:,} | {r['states']} | {r['time_limit']:.2f} | {r['median_s']:.3f} | "
              f"{r['max_s']:.3f} | {r['optimal']}/{r['states']} | {_pct(r['median_gap'])} | "
              f"{_pct(r['max_gap'])} | {r['greedy_median_s']:.3f} | {_pct(r['loss_median'])} | "
-             f"{_pct(r['loss_max'])} |" for r in rows]
+             f"{_pct(r['loss_max'])} | {r['load_1m_range']} |" for r in rows]
     return "\n".join([head, *lines])
 
 
@@ -135,21 +145,26 @@ def main() -> None:
                         help="slider moves timed on the page (0: skip the page part)")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
+    start = loadavg.snapshot()
+    print(loadavg.line("start", start))
     rows = solver_rows(sizes, args.states, args.time_limit, args.seed)
     print(markdown(rows))
+    print(loadavg.line("solver part done"))
     page = None
     if args.page_moves:
         from bench.prioritise_page import markdown as page_markdown
         from bench.prioritise_page import page_rows
         page = page_rows(args.page_moves, args.seed)
         print("\n" + page_markdown(page))
+    end = loadavg.snapshot()
+    print(loadavg.line("end", end))
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"prioritise-{dt.date.today().isoformat()}.json"
     path.write_text(json.dumps(dict(
         date=dt.datetime.now().isoformat(timespec="seconds"), args=vars(args),
         machine=dict(python=platform.python_version(), processor=platform.machine(),
-                     numpy=np.__version__, scipy=scipy.__version__),
-        solver=rows, page=page), indent=2))
+                     numpy=np.__version__, scipy=scipy.__version__, cpus=loadavg.cpus()),
+        load_average_start=start, load_average_end=end, solver=rows, page=page), indent=2))
     print(f"\nwritten to {path}")
 
 

@@ -1,4 +1,5 @@
-"""bench/load.py's pure helpers: percentiles, think times, CPU readings, option bounds."""
+"""bench/load.py's pure helpers: percentiles, think times, CPU readings, option bounds; and
+bench/loadavg.py, the load average printed beside every benchmark figure."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from bench import load, load_os
+from bench import load, load_os, loadavg
 
 
 @pytest.mark.parametrize(("values", "q", "expected"), [
@@ -71,3 +72,15 @@ def test_option_values_within_bounds(parse, text, expected):
 def test_option_values_out_of_bounds_are_refused_by_name(parse, text, message):
     with pytest.raises(argparse.ArgumentTypeError, match=re.escape(message)):
         parse(text)
+
+
+def test_the_load_average_line_and_range(monkeypatch):
+    monkeypatch.setattr(loadavg.os, "getloadavg", lambda: (1.071, 0.466, 0.19))
+    snap = loadavg.snapshot()
+    assert (snap["load_1m"], snap["load_5m"], snap["load_15m"]) == (1.07, 0.47, 0.19)
+    assert snap["cpus"] == loadavg.cpus() >= 1
+    assert re.fullmatch(r"start: load average \(1/5/15 min\) 1\.07 / 0\.47 / 0\.19 on \d+ CPUs "
+                        r"at \d\d:\d\d:\d\d UTC", loadavg.line("start", snap))
+    assert loadavg.line().startswith("load average (1/5/15 min) 1.07 / ")
+    assert loadavg.span(snap) == "1.07"
+    assert loadavg.span({"load_1m": 4.25}, snap, {"load_1m": 3.1}) == "1.07-4.25"
