@@ -129,7 +129,16 @@ PATHS = {"new": new_path, "old": old_path}
 
 
 def max_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    """Peak RSS of this process in MB: VmHWM on Linux. ru_maxrss (KB on Linux) is only the
+    fallback: Linux carries it over fork + exec, so a child reports its PARENT's peak when that
+    is higher (here the parent that seeded L: 2.4 GB in every child)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(kind: str, url: str, day: dt.date) -> int:
